@@ -1,0 +1,292 @@
+import { constants, type Stats } from 'node:fs';
+import { dirname } from 'node:path';
+import {
+  defineCapabilities,
+  destroyOnAbort,
+  normalizePath,
+  resolveReadRange,
+  StowageError,
+  throwIfAborted,
+  withErrorContext,
+  type Backend,
+  type BackendEntry,
+  type BackendInfo,
+  type BackendOperation,
+  type ByteSource,
+  type Capabilities,
+  type DeleteOptions,
+  type ErrorContext,
+  type ListOptions,
+  type OperationOptions,
+  type ReadOptions,
+  type ReadResult,
+  type StowageErrorCode,
+  type WriteOptions,
+} from '@stowage/core';
+import { atomicWrite } from './atomic-write.js';
+import { RESERVED_SEGMENT, type ContainedRoot } from './containment.js';
+import { syncDirectory } from './directory-sync.js';
+import { entryFromStats } from './entries.js';
+import { errnoOf, mapFsError } from './errors.js';
+import type { FileSystem } from './file-system.js';
+import { listTree } from './list-tree.js';
+import type { ResolvedLocalOptions } from './options.js';
+import { FileRangeReadable } from './range-readable.js';
+import type { Staging } from './staging.js';
+
+const OPEN_FOR_READ = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
+
+/** A missing path, or one below a file: "not found" for reads, nothing to do for deletes. */
+const ABSENT = new Set(['ENOENT', 'ENOTDIR']);
+
+/** File-system codes that mean "a file is in the way" when creating directories. */
+const FILE_IN_THE_WAY: Readonly<Record<string, StowageErrorCode>> = {
+  EEXIST: 'STOWAGE_NOT_A_DIRECTORY',
+  ENOTDIR: 'STOWAGE_NOT_A_DIRECTORY',
+};
+
+/**
+ * The local-disk backend. See the package README for the layout, the commit protocol and the
+ * containment rules; every method follows the `Backend` contract of `@stowage/core`.
+ */
+export class LocalBackend implements Backend {
+  readonly info: BackendInfo;
+  readonly capabilities: Capabilities = defineCapabilities({
+    readWithRange: true,
+    writeIsAtomic: true,
+    statHasEtag: true,
+    statHasModifiedAt: true,
+    // File times come from the kernel's coarse clock, which ticks every 1-10 ms.
+    modifiedAtPrecisionMs: 10,
+    copy: true,
+    rename: true,
+    localPath: true,
+  });
+
+  private readonly fs: FileSystem;
+
+  constructor(
+    private readonly options: ResolvedLocalOptions,
+    private readonly root: ContainedRoot,
+    private readonly staging: Staging,
+  ) {
+    this.fs = options.fs;
+    this.info = Object.freeze({ scheme: 'file', name: options.name, root: root.path });
+  }
+
+  /**
+   * Removes temp files older than `olderThanMs` from the staging folder: leftovers of writes a
+   * crash interrupted. Runs once at startup; call it periodically on long-lived servers.
+   * @returns how many were removed.
+   */
+  sweepStaging(olderThanMs: number = this.options.staleTempAfterMs): Promise<number> {
+    return withErrorContext({ backend: this.info.name }, () =>
+      this.staging.sweep(olderThanMs).catch((error: unknown) => {
+        throw mapFsError(error, { backend: this.info.name });
+      }),
+    );
+  }
+
+  stat(path: string, options?: OperationOptions): Promise<BackendEntry> {
+    return this.run('stat', path, options, true, async (key, host) => {
+      if (key !== '') await this.checkParent(host, 'STOWAGE_NOT_FOUND');
+      const stats = await this.fs.lstat(host).catch((error: unknown) => this.absentAs(error, 'STOWAGE_NOT_FOUND'));
+      return this.checkedEntry(key, stats);
+    });
+  }
+
+  read(path: string, options: ReadOptions = {}): Promise<ReadResult> {
+    return this.run('read', path, options, false, (key, host, context) => this.open(key, host, options, context));
+  }
+
+  write(path: string, source: ByteSource, options: WriteOptions = {}): Promise<BackendEntry> {
+    return this.run('write', path, options, false, (key, host, context) => this.writeAt(key, host, source, options, context));
+  }
+
+  async *list(path: string, options: ListOptions = {}): AsyncGenerator<BackendEntry> {
+    const context: ErrorContext = { backend: this.info.name, operation: 'list' };
+    let key: string;
+    let host: string;
+    try {
+      key = this.keyOf(path, 'list', true);
+      host = this.root.hostPath(key);
+    } catch (error) {
+      throw mapFsError(error, context);
+    }
+    const located = { ...context, path: key };
+    try {
+      if (key !== '' && !(await this.root.checkDirectory(host))) return;
+      throwIfAborted(options.signal, located);
+      for await (const entry of listTree(this.fs, this.root.path, host, key, options.recursive === true)) {
+        throwIfAborted(options.signal, located);
+        yield entry;
+      }
+    } catch (error) {
+      const errno = errnoOf(error);
+      if (errno === 'ENOENT') return;
+      if (errno === 'ENOTDIR') {
+        // A file at the path itself is an error; a file among its parents means no such directory.
+        const stats = await this.fs.lstat(host).catch(() => undefined);
+        if (stats?.isDirectory() !== false) return;
+      }
+      throw mapFsError(error, located);
+    }
+  }
+
+  delete(path: string, options: DeleteOptions = {}): Promise<void> {
+    return this.run('delete', path, options, false, async (_key, host) => {
+      try {
+        await this.root.checkDirectory(dirname(host));
+        const stats = await this.fs.lstat(host);
+        if (!stats.isDirectory()) await this.fs.unlink(host);
+        else if (options.recursive === true) await this.fs.rm(host, { recursive: true, force: true });
+        else await this.fs.rmdir(host).catch((error: unknown) => {
+          throw mapFsError(error, {}, { EEXIST: 'STOWAGE_DIRECTORY_NOT_EMPTY' });
+        });
+      } catch (error) {
+        if (!ABSENT.has(errnoOf(error) ?? '')) throw error;
+      }
+    });
+  }
+
+  createDir(path: string, options?: OperationOptions): Promise<void> {
+    return this.run('createDir', path, options, true, async (key, host) => {
+      if (key !== '') await this.ensureDirectory(host);
+    });
+  }
+
+  copy(from: string, to: string, options: OperationOptions = {}): Promise<BackendEntry> {
+    return this.run('copy', from, options, false, async (key, host, context) => {
+      const targetKey = this.keyOf(to, 'copy', false);
+      const source = await this.open(key, host, options, context);
+      try {
+        return await this.writeAt(targetKey, this.root.hostPath(targetKey), source.stream, options, context);
+      } finally {
+        source.stream.destroy();
+      }
+    });
+  }
+
+  rename(from: string, to: string, options?: OperationOptions): Promise<BackendEntry> {
+    return this.run('rename', from, options, false, async (key, host) => {
+      const targetKey = this.keyOf(to, 'rename', false);
+      const target = this.root.hostPath(targetKey);
+      await this.checkParent(host, 'STOWAGE_NOT_FOUND');
+      const stats = await this.fs.lstat(host).catch((error: unknown) => this.absentAs(error, 'STOWAGE_NOT_FOUND'));
+      const entry = this.checkedEntry(key, stats);
+      if (entry.kind === 'directory') throw new StowageError('STOWAGE_IS_A_DIRECTORY', 'Is a directory');
+      if (targetKey === key) return entry;
+      await this.ensureDirectory(dirname(target));
+      await this.fs.rename(host, target);
+      await syncDirectory(this.fs, dirname(target));
+      if (dirname(target) !== dirname(host)) await syncDirectory(this.fs, dirname(host));
+      return entryFromStats(targetKey, stats);
+    });
+  }
+
+  localPath(path: string, options?: OperationOptions): Promise<string> {
+    return this.run('localPath', path, options, false, async (key, host) => {
+      await this.checkParent(host, 'STOWAGE_NOT_FOUND');
+      const stats = await this.fs.lstat(host).catch((error: unknown) => this.absentAs(error, 'STOWAGE_NOT_FOUND'));
+      if (this.checkedEntry(key, stats).kind === 'directory') {
+        throw new StowageError('STOWAGE_IS_A_DIRECTORY', 'Is a directory');
+      }
+      return host;
+    });
+  }
+
+  /** Opens the file at `key` for a ranged read; shared by `read` and `copy`. */
+  private async open(key: string, host: string, options: ReadOptions, context: ErrorContext): Promise<ReadResult> {
+    await this.checkParent(host, 'STOWAGE_NOT_FOUND');
+    const handle = await this.fs
+      .open(host, OPEN_FOR_READ)
+      .catch((error: unknown) => this.absentAs(error, 'STOWAGE_NOT_FOUND'));
+    try {
+      const entry = this.checkedEntry(key, await handle.stat());
+      if (entry.kind === 'directory') throw new StowageError('STOWAGE_IS_A_DIRECTORY', 'Is a directory');
+      const range = resolveReadRange(options.range, entry.size);
+      throwIfAborted(options.signal, context);
+      const stream = new FileRangeReadable(handle, range.offset, range.length, context);
+      return { entry, stream: destroyOnAbort(stream, options.signal, context), ...range };
+    } catch (error) {
+      await handle.close().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** Writes `source` at `key` with the commit protocol, after preparing and checking the parent. */
+  private async writeAt(
+    key: string,
+    host: string,
+    source: ByteSource,
+    options: WriteOptions,
+    context: ErrorContext,
+  ): Promise<BackendEntry> {
+    await this.ensureDirectory(dirname(host));
+    const existing = await this.fs.lstat(host).catch((error: unknown) => {
+      if (errnoOf(error) === 'ENOENT') return undefined;
+      throw error;
+    });
+    if (existing?.isDirectory() === true) throw new StowageError('STOWAGE_IS_A_DIRECTORY', 'Is a directory');
+    const target = { fs: this.fs, staging: this.staging, key, hostPath: host, fileMode: this.options.fileMode, context };
+    return atomicWrite(target, source, options);
+  }
+
+  /** Creates `host` and its missing parents after checking the existing ones for links. */
+  private async ensureDirectory(host: string): Promise<void> {
+    if (host === this.root.path) return;
+    await this.root.checkDirectory(host).catch((error: unknown) => {
+      throw mapFsError(error, {}, FILE_IN_THE_WAY);
+    });
+    await this.fs.mkdir(host, { recursive: true, mode: this.options.directoryMode }).catch((error: unknown) => {
+      throw mapFsError(error, {}, FILE_IN_THE_WAY);
+    });
+  }
+
+  /** Checks the parent of `host`; a missing parent (or a file among them) becomes `absent`. */
+  private async checkParent(host: string, absent: StowageErrorCode): Promise<void> {
+    const exists = await this.root.checkDirectory(dirname(host)).catch((error: unknown) => this.absentAs(error, absent));
+    if (!exists) throw new StowageError(absent, 'No such file or directory');
+  }
+
+  /** Rethrows a missing-path error as `code`, anything else as mapped. */
+  private absentAs(error: unknown, code: StowageErrorCode): never {
+    if (ABSENT.has(errnoOf(error) ?? '')) throw new StowageError(code, 'No such file or directory', { cause: error });
+    throw error;
+  }
+
+  /** The entry of a file or directory; anything else (a link, a device) is refused. */
+  private checkedEntry(key: string, stats: Stats): BackendEntry {
+    if (stats.isFile() || stats.isDirectory()) return entryFromStats(key, stats);
+    throw new StowageError('STOWAGE_UNSAFE_PATH', 'Not a regular file or directory');
+  }
+
+  private keyOf(path: string, operation: BackendOperation, allowRoot: boolean): string {
+    const key = normalizePath(path, { allowRoot, operation, backend: this.info.name });
+    if (key === RESERVED_SEGMENT || key.startsWith(`${RESERVED_SEGMENT}/`)) {
+      throw new StowageError('STOWAGE_INVALID_PATH', `Invalid path: ${RESERVED_SEGMENT} is reserved by the local backend`);
+    }
+    return key;
+  }
+
+  private run<T>(
+    operation: BackendOperation,
+    path: string,
+    options: OperationOptions | undefined,
+    allowRoot: boolean,
+    body: (key: string, host: string, context: ErrorContext) => Promise<T>,
+  ): Promise<T> {
+    const base = { backend: this.info.name, operation };
+    return withErrorContext(base, async () => {
+      const key = this.keyOf(path, operation, allowRoot);
+      const context = { ...base, path: key };
+      try {
+        throwIfAborted(options?.signal, context);
+        return await body(key, this.root.hostPath(key), context);
+      } catch (error) {
+        if (error instanceof TypeError) throw error;
+        throw mapFsError(error, context);
+      }
+    });
+  }
+}

@@ -1,0 +1,72 @@
+import { dirname, isAbsolute, join, relative, sep } from 'node:path';
+import { StowageError } from '@stowage/core';
+import { errnoOf } from './errors.js';
+import type { FileSystem } from './file-system.js';
+
+/** The first segment reserved for the backend's own bookkeeping (the staging folder). */
+export const RESERVED_SEGMENT = '.stowage';
+
+/**
+ * Whether `candidate` lies strictly inside `directory`, decided with `path.relative` and never
+ * with a string prefix, so `/srv/media-evil` is not inside `/srv/media` (CVE-2014-6394).
+ */
+export function isInside(directory: string, candidate: string): boolean {
+  if (candidate.includes('\0')) return false;
+  const rel = relative(directory, candidate);
+  return rel !== '' && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
+}
+
+/**
+ * Maps normalized backend keys to host paths under one real root directory, and checks, before
+ * each use, that no existing component of a path is a symbolic link.
+ *
+ * The check compares the `realpath` of the deepest existing directory with the path itself:
+ * they differ exactly when a symbolic link (planted inside the root, or the root's own parents
+ * swapped) is on the way. Final components are opened with `O_NOFOLLOW` by the callers.
+ * A race in which something swaps a checked directory for a link between the check and the use
+ * needs write access inside the root; the check is defense in depth, not a sandbox.
+ */
+export class ContainedRoot {
+  constructor(
+    /** The root's real path (no symbolic links). */
+    readonly path: string,
+    private readonly fs: FileSystem,
+  ) {}
+
+  /** The host path of a normalized key (`""` is the root itself). */
+  hostPath(key: string): string {
+    if (key === '') return this.path;
+    const host = join(this.path, ...key.split('/'));
+    if (!isInside(this.path, host)) {
+      throw new StowageError('STOWAGE_UNSAFE_PATH', 'The path resolves outside the backend root');
+    }
+    return host;
+  }
+
+  /**
+   * Checks that the directory `hostDirectory`, or its deepest existing ancestor inside the
+   * root, is reached without symbolic links. Resolves with whether `hostDirectory` itself exists.
+   *
+   * @throws StowageError `STOWAGE_UNSAFE_PATH`; the file system's error when a component is a
+   *   file (`ENOTDIR`) or unreadable.
+   */
+  async checkDirectory(hostDirectory: string): Promise<boolean> {
+    for (let directory = hostDirectory; directory !== this.path; directory = dirname(directory)) {
+      if (!isInside(this.path, directory)) {
+        throw new StowageError('STOWAGE_UNSAFE_PATH', 'The path resolves outside the backend root');
+      }
+      let real: string;
+      try {
+        real = await this.fs.realpath(directory);
+      } catch (error) {
+        if (errnoOf(error) === 'ENOENT') continue;
+        throw error;
+      }
+      if (real !== directory) {
+        throw new StowageError('STOWAGE_UNSAFE_PATH', 'A directory on the path is a symbolic link');
+      }
+      return directory === hostDirectory;
+    }
+    return true;
+  }
+}

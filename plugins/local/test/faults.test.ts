@@ -1,0 +1,172 @@
+import t from 'tap';
+import { isStowageError } from '@stowage/core';
+import { assertContent, closed, expectCode, patternBytes, writeFile } from '@stowage/testkit';
+import { faultyStore, snapshot, stagingEntries } from './helpers/store.js';
+import { openFileDescriptors } from './helpers/open-file-descriptors.js';
+
+const STAGED = /\/\.stowage\/staging\//;
+
+async function* chunks(count: number): AsyncGenerator<Uint8Array> {
+  for (let i = 0; i < count; i++) yield patternBytes(64 * 1024, i + 1);
+}
+
+t.test('F1: ENOSPC while writing gives INSUFFICIENT_STORAGE, removes the temp file, keeps the old content', async (t) => {
+  const { backend, fs, root } = await faultyStore(t.testdir());
+  await writeFile(backend, 'file', 'committed');
+  fs.inject({ call: 'handle.write', code: 'ENOSPC', nth: 3 });
+  await expectCode(backend.write('file', chunks(10)), 'STOWAGE_INSUFFICIENT_STORAGE');
+  fs.heal();
+  t.same(stagingEntries(root), []);
+  await assertContent(backend, 'file', 'committed');
+  await writeFile(backend, 'after', 'the store still takes writes');
+  await assertContent(backend, 'after', 'the store still takes writes');
+});
+
+t.test('F2: ENOSPC creating directories gives INSUFFICIENT_STORAGE and stores nothing', async (t) => {
+  const { backend, fs, root } = await faultyStore(t.testdir());
+  fs.inject({ call: 'mkdir', code: 'ENOSPC' });
+  await expectCode(backend.write('new/dir/file', [Buffer.from('x')]), 'STOWAGE_INSUFFICIENT_STORAGE');
+  fs.heal();
+  t.same(await snapshot(backend), []);
+  t.same(stagingEntries(root), []);
+});
+
+t.test('F3: EIO on the file fsync gives IO, removes the temp file, and never retries the fsync', async (t) => {
+  const { backend, fs, root } = await faultyStore(t.testdir());
+  await writeFile(backend, 'file', 'committed');
+  fs.resetLog();
+  fs.inject({ call: 'handle.sync', code: 'EIO', path: STAGED });
+  await expectCode(backend.write('file', [Buffer.from('new content')]), 'STOWAGE_IO');
+  t.equal(fs.log.filter((entry) => entry.call === 'handle.sync').length, 1, 'one fsync, no retry');
+  t.equal(fs.log.filter((entry) => entry.call === 'rename').length, 0, 'nothing renamed after a failed fsync');
+  fs.heal();
+  t.same(stagingEntries(root), []);
+  await assertContent(backend, 'file', 'committed');
+});
+
+t.test('F4: EIO on the directory fsync after the rename rejects; the file is whole, never partial', async (t) => {
+  const { backend, fs, root } = await faultyStore(t.testdir());
+  await writeFile(backend, 'file', 'committed');
+  fs.inject({ call: 'handle.sync', code: 'EIO', path: /store-[^/]+$/ });
+  await expectCode(backend.write('file', [Buffer.from('new content')]), 'STOWAGE_IO');
+  fs.heal();
+  t.same(stagingEntries(root), []);
+  await assertContent(backend, 'file', 'new content');
+});
+
+t.test('EXDEV on the rename gives IO and removes the temp file', async (t) => {
+  const { backend, fs, root } = await faultyStore(t.testdir());
+  fs.inject({ call: 'rename', code: 'EXDEV' });
+  await expectCode(backend.write('file', [Buffer.from('x')]), 'STOWAGE_IO');
+  fs.heal();
+  t.same(stagingEntries(root), []);
+  t.same(await snapshot(backend), []);
+});
+
+t.test('F7: EMFILE gives BUSY with a retry hint, and everything is released', async (t) => {
+  const { backend, fs } = await faultyStore(t.testdir());
+  await writeFile(backend, 'file', 'committed');
+  const before = openFileDescriptors();
+  fs.inject({ call: 'open', code: 'EMFILE', persistent: true });
+  const write = await expectCode(backend.write('other', [Buffer.from('x')]), 'STOWAGE_BUSY');
+  t.equal(write.retryAfterMs, 1000);
+  t.equal(write.retryable, true);
+  await expectCode(backend.read('file'), 'STOWAGE_BUSY');
+  fs.heal();
+  t.equal(openFileDescriptors(), before);
+  await assertContent(backend, 'file', 'committed');
+});
+
+t.test('F8: EACCES on the storage gives PERMISSION_DENIED and leaves no partial file', async (t) => {
+  const { backend, fs, root } = await faultyStore(t.testdir());
+  fs.inject({ call: 'open', code: 'EACCES', path: STAGED });
+  await expectCode(backend.write('file', [Buffer.from('x')]), 'STOWAGE_PERMISSION_DENIED');
+  fs.inject({ call: 'lstat', code: 'EPERM', persistent: true });
+  await expectCode(backend.stat('file'), 'STOWAGE_PERMISSION_DENIED');
+  fs.heal();
+  t.same(stagingEntries(root), []);
+  t.same(await snapshot(backend), []);
+});
+
+t.test('EIO while streaming a read fails the stream with IO and closes the file', async (t) => {
+  const { backend, fs } = await faultyStore(t.testdir());
+  await writeFile(backend, 'file', patternBytes(1024 * 1024));
+  const before = openFileDescriptors();
+  fs.inject({ call: 'handle.read', code: 'EIO', nth: 2 });
+  const { stream } = await backend.read('file');
+  stream.resume();
+  const error = await closed(stream);
+  t.ok(isStowageError(error, 'STOWAGE_IO'), `got ${String(error)}`);
+  if (isStowageError(error)) t.same(error.context, { backend: 'local', operation: 'read', path: 'file' });
+  fs.heal();
+  await new Promise((resolve) => setImmediate(resolve));
+  t.equal(openFileDescriptors(), before);
+});
+
+t.test('a failure between opening and streaming closes the file', async (t) => {
+  const { backend, fs } = await faultyStore(t.testdir());
+  await writeFile(backend, 'file', 'x');
+  const before = openFileDescriptors();
+  fs.inject({ call: 'handle.stat', code: 'EIO' });
+  await expectCode(backend.read('file'), 'STOWAGE_IO');
+  await expectCode(backend.read('file', { range: { offset: 5 } }), 'STOWAGE_RANGE_NOT_SATISFIABLE');
+  t.equal(openFileDescriptors(), before);
+});
+
+t.test('a failing close after a complete read is reported on the stream', async (t) => {
+  const { backend, fs } = await faultyStore(t.testdir());
+  await writeFile(backend, 'file', 'x');
+  fs.inject({ call: 'handle.close', code: 'EIO' });
+  const { stream } = await backend.read('file');
+  stream.resume();
+  const error = await closed(stream);
+  t.ok(isStowageError(error, 'STOWAGE_IO'));
+});
+
+t.test('U14: a temp name that already exists is met with a fresh name', async (t) => {
+  const { backend, fs } = await faultyStore(t.testdir());
+  fs.inject({ call: 'open', code: 'EEXIST', path: STAGED });
+  await writeFile(backend, 'file', 'written anyway');
+  t.equal(fs.log.filter((entry) => entry.call === 'open' && STAGED.test(entry.path)).length, 2);
+  fs.inject({ call: 'open', code: 'EEXIST', path: STAGED, persistent: true });
+  await expectCode(backend.write('other', [Buffer.from('x')]), 'STOWAGE_IO');
+  t.equal(fs.log.filter((entry) => entry.call === 'open' && STAGED.test(entry.path)).length, 7, 'five attempts, then it gives up');
+});
+
+t.test('a temp file whose cleanup also failed is removed by the staging sweep', async (t) => {
+  const { backend, fs, root } = await faultyStore(t.testdir());
+  fs.inject({ call: 'handle.write', code: 'ENOSPC' }, { call: 'unlink', code: 'EIO' });
+  await expectCode(backend.write('file', [Buffer.from('x')]), 'STOWAGE_INSUFFICIENT_STORAGE');
+  fs.heal();
+  t.equal(stagingEntries(root).length, 1, 'the temp file is left behind, invisible');
+  t.same(await snapshot(backend), []);
+  t.equal(await backend.sweepStaging(0), 1);
+  t.same(stagingEntries(root), []);
+  fs.inject({ call: 'opendir', code: 'EIO' });
+  await expectCode(backend.sweepStaging(0), 'STOWAGE_IO');
+});
+
+t.test('failures of rename, delete and listing are mapped, and change nothing', async (t) => {
+  const { backend, fs } = await faultyStore(t.testdir());
+  await writeFile(backend, 'dir/a', 'a');
+  fs.inject({ call: 'rename', code: 'EBUSY' });
+  const busy = await expectCode(backend.rename('dir/a', 'dir/b'), 'STOWAGE_BUSY');
+  t.equal(busy.context.operation, 'rename');
+  fs.inject({ call: 'unlink', code: 'EROFS' });
+  await expectCode(backend.delete('dir/a'), 'STOWAGE_PERMISSION_DENIED');
+  fs.inject({ call: 'rm', code: 'EIO' });
+  await expectCode(backend.delete('dir', { recursive: true }), 'STOWAGE_IO');
+  fs.inject({ call: 'rmdir', code: 'EEXIST' });
+  await backend.createDir('empty');
+  await expectCode(backend.delete('empty'), 'STOWAGE_DIRECTORY_NOT_EMPTY');
+  fs.inject({ call: 'opendir', code: 'EACCES' });
+  await expectCode((async () => {
+    for await (const _ of backend.list('dir')) void _;
+  })(), 'STOWAGE_PERMISSION_DENIED');
+  fs.inject({ call: 'lstat', code: 'EIO', path: /\/dir\/a$/ });
+  await expectCode((async () => {
+    for await (const _ of backend.list('dir')) void _;
+  })(), 'STOWAGE_IO');
+  fs.heal();
+  t.same(await snapshot(backend), ['dir/', 'dir/a=a', 'empty/']);
+});

@@ -1,0 +1,100 @@
+import assert from 'node:assert/strict';
+import { ERROR_CODES, isStowageError, type Backend, type BackendOperation, type StowageErrorCode } from '@stowage/core';
+import type { ConformanceCase } from '../case.js';
+import { collect, writeFile } from '../support.js';
+
+interface Failure {
+  readonly operation: BackendOperation;
+  readonly path: string;
+  readonly code: StowageErrorCode;
+  readonly act: (backend: Backend) => Promise<unknown>;
+}
+
+/** Failing calls, with the paths spelled oddly so the context must hold the normalized path. */
+const FAILURES: readonly Failure[] = [
+  { operation: 'stat', path: 'no/such', code: 'STOWAGE_NOT_FOUND', act: (b) => b.stat('/no//such/') },
+  { operation: 'read', path: 'no/such', code: 'STOWAGE_NOT_FOUND', act: (b) => b.read('no//such') },
+  { operation: 'read', path: 'dir', code: 'STOWAGE_IS_A_DIRECTORY', act: (b) => b.read('/dir') },
+  {
+    operation: 'read',
+    path: 'dir/file',
+    code: 'STOWAGE_RANGE_NOT_SATISFIABLE',
+    act: (b) => b.read('dir//file', { range: { offset: 100 } }),
+  },
+  { operation: 'write', path: 'dir', code: 'STOWAGE_IS_A_DIRECTORY', act: (b) => b.write('dir/', [Buffer.from('x')]) },
+  {
+    operation: 'write',
+    path: 'dir/file/child',
+    code: 'STOWAGE_NOT_A_DIRECTORY',
+    act: (b) => b.write('/dir/file/child', [Buffer.from('x')]),
+  },
+  {
+    operation: 'write',
+    path: 'new',
+    code: 'STOWAGE_SIZE_MISMATCH',
+    act: (b) => b.write('new/', [Buffer.from('x')], { size: 2 }),
+  },
+  { operation: 'list', path: 'dir/file', code: 'STOWAGE_NOT_A_DIRECTORY', act: (b) => collect(b.list('dir//file')) },
+  { operation: 'delete', path: 'dir', code: 'STOWAGE_DIRECTORY_NOT_EMPTY', act: (b) => b.delete('dir/') },
+  { operation: 'createDir', path: 'dir/file', code: 'STOWAGE_NOT_A_DIRECTORY', act: (b) => b.createDir('dir/file/') },
+];
+
+async function failureOf(failure: Failure, backend: Backend): Promise<unknown> {
+  try {
+    await failure.act(backend);
+  } catch (error) {
+    return error;
+  }
+  assert.fail(`${failure.operation} ${failure.path}: expected ${failure.code}, but it succeeded`);
+}
+
+/** The errors family: every rejection is a StowageError with a registered code and full context. */
+export const errorCases: readonly ConformanceCase[] = [
+  {
+    id: 'errors/context',
+    name: 'every rejection is a StowageError naming the backend, the operation and the normalized path',
+    async run({ backend }) {
+      await writeFile(backend, 'dir/file', 'x');
+      for (const failure of FAILURES) {
+        const label = `${failure.operation} ${failure.path}`;
+        const error = await failureOf(failure, backend);
+        assert.ok(isStowageError(error), `${label}: a StowageError, got ${String(error)}`);
+        assert.equal(error.code, failure.code, `${label}: code`);
+        assert.equal(error.context.backend, backend.info.name, `${label}: context.backend`);
+        assert.equal(error.context.operation, failure.operation, `${label}: context.operation`);
+        assert.equal(error.context.path, failure.path, `${label}: context.path`);
+      }
+    },
+  },
+  {
+    id: 'errors/registered',
+    name: 'rejections carry registered codes, the registry status, and are not retryable when deterministic',
+    async run({ backend }) {
+      await writeFile(backend, 'dir/file', 'x');
+      for (const failure of FAILURES) {
+        const error = await failureOf(failure, backend);
+        assert.ok(isStowageError(error));
+        assert.ok(Object.hasOwn(ERROR_CODES, error.code), `${error.code} is registered`);
+        assert.equal(error.status, ERROR_CODES[error.code].status);
+        assert.equal(error.retryable, false, `${failure.operation} ${failure.path}: a deterministic failure is not retryable`);
+      }
+    },
+  },
+  {
+    id: 'errors/no-host-paths',
+    name: 'error messages and JSON bodies never reveal the backend root',
+    async run({ backend }) {
+      await writeFile(backend, 'dir/file', 'x');
+      const root = backend.info.root;
+      for (const failure of FAILURES) {
+        const error = await failureOf(failure, backend);
+        assert.ok(isStowageError(error));
+        assert.deepEqual(Object.keys(error.toJSON()).sort(), ['code', 'error']);
+        if (root.length > 1) {
+          assert.ok(!error.message.includes(root), `${failure.operation} ${failure.path}: the message shows the root`);
+          assert.ok(!JSON.stringify(error).includes(root), 'the JSON body shows the root');
+        }
+      }
+    },
+  },
+];

@@ -1,0 +1,20 @@
+export type { BackendConformanceOptions, CaseContext, ConformanceCase } from './case.js';
+export { BACKEND_CONFORMANCE_CASES, familyOf } from './cases.js';
+export { runBackendConformance, type TestHost } from './run-backend-conformance.js';
+export { DEFAULT_LARGE_BYTES, runCase, skipReasonOf, type CaseOutcome } from './run-case.js';
+export { runConformanceCases, type CaseResult } from './run-conformance-cases.js';
+export {
+  assertContent,
+  assertMissing,
+  bytesOf,
+  closed,
+  collect,
+  expectCode,
+  listing,
+  patternBytes,
+  readAll,
+  readFile,
+  sha256,
+  unevenChunks,
+  writeFile,
+} from './support.js';

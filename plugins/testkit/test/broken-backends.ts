@@ -1,0 +1,280 @@
+import { Readable } from 'node:stream';
+import {
+  checkedSource,
+  createMemoryBackend,
+  defineCapabilities,
+  ForwardingBackend,
+  isStowageError,
+  normalizePath,
+  StowageError,
+  type Backend,
+  type BackendEntry,
+  type ByteSource,
+  type Capabilities,
+  type DeleteOptions,
+  type ListOptions,
+  type OperationOptions,
+  type ReadOptions,
+  type ReadResult,
+  type WriteOptions,
+} from '@stowage/core';
+
+/** Rethrows errors as plain `Error`s: callers can no longer branch on codes. */
+class PlainErrors extends ForwardingBackend {
+  override async stat(path: string, options?: OperationOptions): Promise<BackendEntry> {
+    try {
+      return await this.inner.stat(path, options);
+    } catch (error) {
+      throw new Error(error instanceof Error ? error.message : 'failed');
+    }
+  }
+
+  override async read(path: string, options?: ReadOptions): Promise<ReadResult> {
+    try {
+      return await this.inner.read(path, options);
+    } catch (error) {
+      throw new Error(error instanceof Error ? error.message : 'failed');
+    }
+  }
+}
+
+/** Drops the context of every error. */
+class ContextFree extends ForwardingBackend {
+  override async read(path: string, options?: ReadOptions): Promise<ReadResult> {
+    try {
+      return await this.inner.read(path, options);
+    } catch (error) {
+      throw isStowageError(error) ? new StowageError(error.code, error.message) : error;
+    }
+  }
+}
+
+/** Ignores the range and streams the whole file. */
+class IgnoresRanges extends ForwardingBackend {
+  override read(path: string, options: ReadOptions = {}): Promise<ReadResult> {
+    const { range: _ignored, ...rest } = options;
+    return this.inner.read(path, rest);
+  }
+}
+
+/** Reads one byte late: the classic off-by-one of range arithmetic. */
+class OffByOneRanges extends ForwardingBackend {
+  override read(path: string, options: ReadOptions = {}): Promise<ReadResult> {
+    const range = options.range;
+    if (range !== undefined && 'offset' in range && range.offset > 0) {
+      return this.inner.read(path, { ...options, range: { ...range, offset: range.offset + 1 } });
+    }
+    return this.inner.read(path, options);
+  }
+}
+
+/** Answers a range past the end with an empty stream instead of rejecting. */
+class EmptyInsteadOf416 extends ForwardingBackend {
+  override async read(path: string, options: ReadOptions = {}): Promise<ReadResult> {
+    try {
+      return await this.inner.read(path, options);
+    } catch (error) {
+      if (!isStowageError(error, 'STOWAGE_RANGE_NOT_SATISFIABLE')) throw error;
+      const entry = await this.inner.stat(path);
+      return { entry, stream: Readable.from([]), offset: entry.size, length: 0 };
+    }
+  }
+}
+
+/** Makes what it received visible when a write fails. */
+class PartialWritesVisible extends ForwardingBackend {
+  override async write(path: string, source: ByteSource, options: WriteOptions = {}): Promise<BackendEntry> {
+    const chunks: Uint8Array[] = [];
+    try {
+      for await (const chunk of checkedSource(source, options)) chunks.push(chunk);
+    } catch (error) {
+      await this.inner.write(path, chunks);
+      throw error;
+    }
+    return this.inner.write(path, chunks);
+  }
+}
+
+/** Commits the first chunk at once and the rest at the end: readers see partial files. */
+class NonAtomicWrites extends ForwardingBackend {
+  override async write(path: string, source: ByteSource, options: WriteOptions = {}): Promise<BackendEntry> {
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of checkedSource(source, options)) {
+      chunks.push(chunk);
+      if (chunks.length === 1) await this.inner.write(path, [chunk]);
+    }
+    return this.inner.write(path, chunks);
+  }
+}
+
+/** Does not check the expected size. */
+class IgnoresSize extends ForwardingBackend {
+  override write(path: string, source: ByteSource, options: WriteOptions = {}): Promise<BackendEntry> {
+    const { size: _ignored, ...rest } = options;
+    return this.inner.write(path, source, rest);
+  }
+}
+
+/** Does not check the expected digest. */
+class IgnoresDigest extends ForwardingBackend {
+  override write(path: string, source: ByteSource, options: WriteOptions = {}): Promise<BackendEntry> {
+    const { digest: _ignored, ...rest } = options;
+    return this.inner.write(path, source, rest);
+  }
+}
+
+/** Does not pass signals on. */
+class IgnoresAbort extends ForwardingBackend {
+  override read(path: string, options: ReadOptions = {}): Promise<ReadResult> {
+    const { signal: _ignored, ...rest } = options;
+    return this.inner.read(path, rest);
+  }
+}
+
+/** Deleting a missing path fails. */
+class NonIdempotentDelete extends ForwardingBackend {
+  override async delete(path: string, options?: DeleteOptions): Promise<void> {
+    await this.inner.stat(path);
+    await this.inner.delete(path, options);
+  }
+}
+
+/** Deletes non-empty directories without being asked to. */
+class AlwaysRecursiveDelete extends ForwardingBackend {
+  override delete(path: string, options?: DeleteOptions): Promise<void> {
+    return this.inner.delete(path, { ...options, recursive: true });
+  }
+}
+
+/** Creating an existing directory fails. */
+class NonIdempotentCreateDir extends ForwardingBackend {
+  override async createDir(path: string, options?: OperationOptions): Promise<void> {
+    const exists = await this.inner.stat(path).then(
+      () => true,
+      () => false,
+    );
+    if (exists) throw new StowageError('STOWAGE_NOT_A_DIRECTORY', 'exists');
+    await this.inner.createDir(path, options);
+  }
+}
+
+/** Stops listing after the first page of 1,000 entries. */
+class FirstPageOnly extends ForwardingBackend {
+  override async *list(path: string, options?: ListOptions): AsyncGenerator<BackendEntry> {
+    let count = 0;
+    for await (const entry of this.inner.list(path, options)) {
+      if (++count > 1000) return;
+      yield entry;
+    }
+  }
+}
+
+/** Lists names instead of full paths. */
+class NamesInListings extends ForwardingBackend {
+  override async *list(path: string, options?: ListOptions): AsyncGenerator<BackendEntry> {
+    for await (const entry of this.inner.list(path, options)) {
+      yield { ...entry, path: entry.path.slice(entry.path.lastIndexOf('/') + 1) };
+    }
+  }
+}
+
+/** Leaves a temporary file next to every write, as a crash-unsafe implementation would. */
+class TempFilesVisible extends ForwardingBackend {
+  override async write(path: string, source: ByteSource, options?: WriteOptions): Promise<BackendEntry> {
+    const entry = await this.inner.write(path, source, options);
+    await this.inner.write(`${normalizePath(path)}.tmp`, []);
+    return entry;
+  }
+}
+
+/** Folds case, as SMB and Dropbox do underneath. */
+class CaseInsensitive extends ForwardingBackend {
+  override stat(path: string, options?: OperationOptions): Promise<BackendEntry> {
+    return this.inner.stat(path.toLowerCase(), options);
+  }
+
+  override read(path: string, options?: ReadOptions): Promise<ReadResult> {
+    return this.inner.read(path.toLowerCase(), options);
+  }
+
+  override write(path: string, source: ByteSource, options?: WriteOptions): Promise<BackendEntry> {
+    return this.inner.write(path.toLowerCase(), source, options);
+  }
+}
+
+/** Implements rename as a copy. */
+class RenameKeepsSource extends ForwardingBackend {
+  override rename(from: string, to: string, options?: OperationOptions): Promise<BackendEntry> {
+    return this.inner.copy!(from, to, options);
+  }
+}
+
+/** Has `copy` while its capabilities deny it. */
+class CapabilitiesLie extends ForwardingBackend {
+  override readonly capabilities: Capabilities = defineCapabilities({ ...this.inner.capabilities, copy: false });
+}
+
+/** Reads a directory as an empty file. */
+class DirectoriesReadEmpty extends ForwardingBackend {
+  override async read(path: string, options?: ReadOptions): Promise<ReadResult> {
+    try {
+      return await this.inner.read(path, options);
+    } catch (error) {
+      if (!isStowageError(error, 'STOWAGE_IS_A_DIRECTORY')) throw error;
+      return { entry: await this.inner.stat(path), stream: Readable.from([]), offset: 0, length: 0 };
+    }
+  }
+}
+
+/** A correct backend without copy, rename or atomic writes, to check how the suite gates cases. */
+export class WithoutTransfers extends ForwardingBackend {
+  override readonly capabilities: Capabilities = defineCapabilities({
+    ...this.inner.capabilities,
+    copy: false,
+    rename: false,
+    writeIsAtomic: false,
+  });
+
+  constructor(inner: Backend) {
+    super(inner);
+    Object.defineProperty(this, 'copy', { value: undefined });
+    Object.defineProperty(this, 'rename', { value: undefined });
+  }
+}
+
+/** A broken backend and the cases that must catch it. */
+export interface BrokenBackend {
+  readonly name: string;
+  readonly create: () => Backend;
+  readonly caughtBy: readonly string[];
+}
+
+const over = (Kind: new (inner: Backend) => Backend) => () => new Kind(createMemoryBackend({ name: 'broken' }));
+
+/** The broken backends the kit must catch, with the cases that catch each. */
+export const BROKEN_BACKENDS: readonly BrokenBackend[] = [
+  { name: 'throws plain errors', create: over(PlainErrors), caughtBy: ['errors/context', 'read/missing', 'stat/missing'] },
+  { name: 'drops error context', create: over(ContextFree), caughtBy: ['errors/context'] },
+  { name: 'ignores ranges', create: over(IgnoresRanges), caughtBy: ['range/offset-length', 'range/suffix', 'range/never-whole-file', 'range/unsatisfiable'] },
+  { name: 'reads ranges one byte late', create: over(OffByOneRanges), caughtBy: ['range/offset-length', 'range/random'] },
+  { name: 'answers 416 ranges with nothing', create: over(EmptyInsteadOf416), caughtBy: ['range/unsatisfiable', 'range/empty-file'] },
+  {
+    name: 'makes partial writes visible',
+    create: over(PartialWritesVisible),
+    caughtBy: ['write/failing-source', 'write/size-short', 'abort/short-source', 'abort/write-mid-stream', 'write/no-leftovers'],
+  },
+  { name: 'commits writes in two steps', create: over(NonAtomicWrites), caughtBy: ['write/failing-source', 'abort/write-mid-stream'] },
+  { name: 'ignores the expected size', create: over(IgnoresSize), caughtBy: ['write/size-short', 'write/size-long', 'abort/short-source'] },
+  { name: 'ignores the expected digest', create: over(IgnoresDigest), caughtBy: ['write/digest-mismatch'] },
+  { name: 'ignores abort signals on reads', create: over(IgnoresAbort), caughtBy: ['abort/read-already-aborted', 'abort/read-mid-stream'] },
+  { name: 'is not idempotent on delete', create: over(NonIdempotentDelete), caughtBy: ['delete/idempotent'] },
+  { name: 'deletes non-empty directories unasked', create: over(AlwaysRecursiveDelete), caughtBy: ['delete/non-empty-directory'] },
+  { name: 'is not idempotent on createDir', create: over(NonIdempotentCreateDir), caughtBy: ['createDir/idempotent'] },
+  { name: 'stops listing after 1,000 entries', create: over(FirstPageOnly), caughtBy: ['list/pagination'] },
+  { name: 'lists names instead of paths', create: over(NamesInListings), caughtBy: ['list/children', 'list/recursive'] },
+  { name: 'leaves temporary files visible', create: over(TempFilesVisible), caughtBy: ['write/parents', 'list/children', 'paths/special-names'] },
+  { name: 'folds case', create: over(CaseInsensitive), caughtBy: ['paths/case-sensitive'] },
+  { name: 'renames by copying', create: over(RenameKeepsSource), caughtBy: ['rename/basic', 'rename/overwrite'] },
+  { name: 'has copy while its capabilities deny it', create: over(CapabilitiesLie), caughtBy: ['capabilities/shape'] },
+  { name: 'reads directories as empty files', create: over(DirectoriesReadEmpty), caughtBy: ['read/directory'] },
+];
