@@ -13,6 +13,9 @@ import type {
 } from './backend.js';
 import { OPTIONAL_OPERATIONS, type Capabilities } from './capabilities.js';
 
+/** The operations that are one call with one result: neither a byte stream nor a listing. */
+export type CallOperation = 'stat' | 'delete' | 'createDir' | 'copy' | 'rename' | 'link' | 'localPath';
+
 /**
  * The base of every layer: a {@link Backend} that forwards each operation to `inner`
  * unchanged, so a layer overrides only the operations it changes (Flysystem's
@@ -39,7 +42,7 @@ export class ForwardingBackend implements Backend {
   }
 
   stat(path: string, options?: OperationOptions): Promise<BackendEntry> {
-    return this.inner.stat(path, options);
+    return this.around('stat', path, options, (forwarded) => this.inner.stat(path, forwarded));
   }
 
   read(path: string, options?: ReadOptions): Promise<ReadResult> {
@@ -55,30 +58,45 @@ export class ForwardingBackend implements Backend {
   }
 
   delete(path: string, options?: DeleteOptions): Promise<void> {
-    return this.inner.delete(path, options);
+    return this.around('delete', path, options, (forwarded) => this.inner.delete(path, forwarded));
   }
 
   createDir(path: string, options?: OperationOptions): Promise<void> {
-    return this.inner.createDir(path, options);
+    return this.around('createDir', path, options, (forwarded) => this.inner.createDir(path, forwarded));
   }
 
   copy?(from: string, to: string, options?: OperationOptions): Promise<BackendEntry> {
-    return this.inner.copy!(from, to, options);
+    return this.around('copy', from, options, (forwarded) => this.inner.copy!(from, to, forwarded));
   }
 
   rename?(from: string, to: string, options?: OperationOptions): Promise<BackendEntry> {
-    return this.inner.rename!(from, to, options);
+    return this.around('rename', from, options, (forwarded) => this.inner.rename!(from, to, forwarded));
   }
 
   link?(path: string, options?: LinkOptions): Promise<URL> {
-    return this.inner.link!(path, options);
+    return this.around('link', path, options, (forwarded) => this.inner.link!(path, forwarded));
   }
 
   localPath?(path: string, options?: OperationOptions): Promise<string> {
-    return this.inner.localPath!(path, options);
+    return this.around('localPath', path, options, (forwarded) => this.inner.localPath!(path, forwarded));
   }
 
   close?(): Promise<void> {
     return this.inner.close!();
+  }
+
+  /**
+   * Every {@link CallOperation} passes through here on its way to the inner backend, so a layer
+   * that treats them alike (retry, timeout, limits) overrides this one method and only the
+   * streaming operations besides. `call` runs the operation on the inner backend with the
+   * options it is given; `path` is the operation's path (the source of a copy or rename).
+   */
+  protected around<T, O extends OperationOptions>(
+    operation: CallOperation,
+    path: string,
+    options: O | undefined,
+    call: (options: O | undefined) => Promise<T>,
+  ): Promise<T> {
+    return call(options);
   }
 }

@@ -33,7 +33,7 @@ export {
   type StowageErrorCode,
 } from './error-codes.js';
 export { withErrorContext } from './error-context.js';
-export { ForwardingBackend } from './forwarding-backend.js';
+export { ForwardingBackend, type CallOperation } from './forwarding-backend.js';
 export { IdleWatchReadable } from './idle-watch-readable.js';
 export { applyLayers, describeLayers, type Layer } from './layer.js';
 export { concurrencyLimitLayer, type ConcurrencyLimitOptions } from './layers/concurrency-limit.js';

@@ -2,15 +2,13 @@ import type {
   Backend,
   BackendEntry,
   ByteSource,
-  DeleteOptions,
-  LinkOptions,
   ListOptions,
   OperationOptions,
   ReadOptions,
   ReadResult,
   WriteOptions,
 } from '../backend.js';
-import { ForwardingBackend } from '../forwarding-backend.js';
+import { ForwardingBackend, type CallOperation } from '../forwarding-backend.js';
 import type { Layer } from '../layer.js';
 import { Semaphore } from '../semaphore.js';
 import { StowageError, type BackendOperation, type ErrorContext } from '../stowage-error.js';
@@ -60,10 +58,6 @@ class ConcurrencyLimitBackend extends ForwardingBackend {
     super(inner);
   }
 
-  override stat(path: string, options?: OperationOptions): Promise<BackendEntry> {
-    return this.limited('stat', path, options, () => this.inner.stat(path, options));
-  }
-
   override async read(path: string, options?: ReadOptions): Promise<ReadResult> {
     const release = await this.semaphore.acquire(options?.signal, this.contextOf('read', path));
     try {
@@ -97,28 +91,13 @@ class ConcurrencyLimitBackend extends ForwardingBackend {
     }
   }
 
-  override delete(path: string, options?: DeleteOptions): Promise<void> {
-    return this.limited('delete', path, options, () => this.inner.delete(path, options));
-  }
-
-  override createDir(path: string, options?: OperationOptions): Promise<void> {
-    return this.limited('createDir', path, options, () => this.inner.createDir(path, options));
-  }
-
-  override copy(from: string, to: string, options?: OperationOptions): Promise<BackendEntry> {
-    return this.limited('copy', from, options, () => this.inner.copy!(from, to, options));
-  }
-
-  override rename(from: string, to: string, options?: OperationOptions): Promise<BackendEntry> {
-    return this.limited('rename', from, options, () => this.inner.rename!(from, to, options));
-  }
-
-  override link(path: string, options?: LinkOptions): Promise<URL> {
-    return this.limited('link', path, options, () => this.inner.link!(path, options));
-  }
-
-  override localPath(path: string, options?: OperationOptions): Promise<string> {
-    return this.limited('localPath', path, options, () => this.inner.localPath!(path, options));
+  protected override around<T, O extends OperationOptions>(
+    operation: CallOperation,
+    path: string,
+    options: O | undefined,
+    call: (options: O | undefined) => Promise<T>,
+  ): Promise<T> {
+    return this.limited(operation, path, options, () => call(options));
   }
 
   private contextOf(operation: BackendOperation, path: string): ErrorContext {

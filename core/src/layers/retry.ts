@@ -2,15 +2,13 @@ import type {
   Backend,
   BackendEntry,
   ByteSource,
-  DeleteOptions,
-  LinkOptions,
   ListOptions,
   OperationOptions,
   ReadOptions,
   ReadResult,
   WriteOptions,
 } from '../backend.js';
-import { ForwardingBackend } from '../forwarding-backend.js';
+import { ForwardingBackend, type CallOperation } from '../forwarding-backend.js';
 import type { Layer } from '../layer.js';
 import { isStowageError, StowageError, type BackendOperation } from '../stowage-error.js';
 import { sleep as defaultSleep } from './sleep.js';
@@ -111,10 +109,6 @@ class RetryBackend extends ForwardingBackend {
     super(inner);
   }
 
-  override stat(path: string, options?: OperationOptions): Promise<BackendEntry> {
-    return this.attempt('stat', path, options, () => this.inner.stat(path, options));
-  }
-
   override read(path: string, options?: ReadOptions): Promise<ReadResult> {
     return this.attempt('read', path, options, () => this.inner.read(path, options));
   }
@@ -149,39 +143,14 @@ class RetryBackend extends ForwardingBackend {
     }
   }
 
-  override delete(path: string, options?: DeleteOptions): Promise<void> {
-    return this.attempt('delete', path, options, () => this.inner.delete(path, options));
-  }
-
-  override createDir(path: string, options?: OperationOptions): Promise<void> {
-    return this.attempt('createDir', path, options, () => this.inner.createDir(path, options));
-  }
-
-  override copy(from: string, to: string, options?: OperationOptions): Promise<BackendEntry> {
-    return this.attempt('copy', from, options, () => this.inner.copy!(from, to, options));
-  }
-
-  override rename(from: string, to: string, options?: OperationOptions): Promise<BackendEntry> {
-    let lastError: unknown;
-    return this.attempt(
-      'rename',
-      from,
-      options,
-      () =>
-        this.inner.rename!(from, to, options).catch((error: unknown) => {
-          lastError = error;
-          throw error;
-        }),
-      () => isStowageError(lastError, 'STOWAGE_BUSY'),
-    );
-  }
-
-  override link(path: string, options?: LinkOptions): Promise<URL> {
-    return this.attempt('link', path, options, () => this.inner.link!(path, options));
-  }
-
-  override localPath(path: string, options?: OperationOptions): Promise<string> {
-    return this.attempt('localPath', path, options, () => this.inner.localPath!(path, options));
+  protected override around<T, O extends OperationOptions>(
+    operation: CallOperation,
+    path: string,
+    options: O | undefined,
+    call: (options: O | undefined) => Promise<T>,
+  ): Promise<T> {
+    const mayRetry = operation === 'rename' ? (error: unknown) => isStowageError(error, 'STOWAGE_BUSY') : undefined;
+    return this.attempt(operation, path, options, () => call(options), mayRetry);
   }
 
   private async attempt<T>(
@@ -189,13 +158,13 @@ class RetryBackend extends ForwardingBackend {
     path: string,
     options: OperationOptions | undefined,
     call: () => Promise<T>,
-    mayRetry: () => boolean = () => true,
+    mayRetry: (error: unknown) => boolean = () => true,
   ): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await call();
       } catch (error) {
-        if (!mayRetry()) throw error;
+        if (!mayRetry(error)) throw error;
         await this.pause(operation, path, options, attempt, error);
       }
     }

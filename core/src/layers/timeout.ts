@@ -3,8 +3,6 @@ import type {
   Backend,
   BackendEntry,
   ByteSource,
-  DeleteOptions,
-  LinkOptions,
   ListOptions,
   OperationOptions,
   ReadOptions,
@@ -12,7 +10,7 @@ import type {
   WriteOptions,
 } from '../backend.js';
 import { raceAbort } from '../abort.js';
-import { ForwardingBackend } from '../forwarding-backend.js';
+import { ForwardingBackend, type CallOperation } from '../forwarding-backend.js';
 import { IdleWatchReadable } from '../idle-watch-readable.js';
 import type { Layer } from '../layer.js';
 import { StowageError, type BackendOperation, type ErrorContext } from '../stowage-error.js';
@@ -117,10 +115,6 @@ class TimeoutBackend extends ForwardingBackend {
     super(inner);
   }
 
-  override stat(path: string, options?: OperationOptions): Promise<BackendEntry> {
-    return this.bounded('stat', path, options, (signal) => this.inner.stat(path, { ...options, signal }));
-  }
-
   override async read(path: string, options?: ReadOptions): Promise<ReadResult> {
     const context = this.contextOf('read', path);
     const deadline = new Deadline(context, options?.signal);
@@ -184,28 +178,13 @@ class TimeoutBackend extends ForwardingBackend {
     }
   }
 
-  override delete(path: string, options?: DeleteOptions): Promise<void> {
-    return this.bounded('delete', path, options, (signal) => this.inner.delete(path, { ...options, signal }));
-  }
-
-  override createDir(path: string, options?: OperationOptions): Promise<void> {
-    return this.bounded('createDir', path, options, (signal) => this.inner.createDir(path, { ...options, signal }));
-  }
-
-  override copy(from: string, to: string, options?: OperationOptions): Promise<BackendEntry> {
-    return this.bounded('copy', from, options, (signal) => this.inner.copy!(from, to, { ...options, signal }));
-  }
-
-  override rename(from: string, to: string, options?: OperationOptions): Promise<BackendEntry> {
-    return this.bounded('rename', from, options, (signal) => this.inner.rename!(from, to, { ...options, signal }));
-  }
-
-  override link(path: string, options?: LinkOptions): Promise<URL> {
-    return this.bounded('link', path, options, (signal) => this.inner.link!(path, { ...options, signal }));
-  }
-
-  override localPath(path: string, options?: OperationOptions): Promise<string> {
-    return this.bounded('localPath', path, options, (signal) => this.inner.localPath!(path, { ...options, signal }));
+  protected override around<T, O extends OperationOptions>(
+    operation: CallOperation,
+    path: string,
+    options: O | undefined,
+    call: (options: O | undefined) => Promise<T>,
+  ): Promise<T> {
+    return this.bounded(operation, path, options, (signal) => call({ ...options, signal } as O));
   }
 
   override close(): Promise<void> {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import {
   checkedSource,
@@ -18,6 +19,7 @@ import {
   type ReadResult,
   type WriteOptions,
 } from '@stowage/core';
+import { readAll } from '../src/index.js';
 
 /** Rethrows errors as plain `Error`s: callers can no longer branch on codes. */
 class PlainErrors extends ForwardingBackend {
@@ -242,6 +244,40 @@ export class WithoutTransfers extends ForwardingBackend {
   }
 }
 
+function dropboxContentHash(bytes: Uint8Array): string {
+  const blocks = createHash('sha256');
+  for (let offset = 0; offset < bytes.byteLength; offset += 4 * 1024 * 1024) {
+    blocks.update(createHash('sha256').update(bytes.subarray(offset, offset + 4 * 1024 * 1024)).digest());
+  }
+  return blocks.digest('hex');
+}
+
+/** Reports every native hash on `stat`; `dropboxHash` computes the Dropbox content hash. */
+export class WithNativeHashes extends ForwardingBackend {
+  override readonly capabilities: Capabilities = defineCapabilities({
+    ...this.inner.capabilities,
+    nativeHashes: ['sha256', 'sha1', 'md5', 'dropbox-content-hash'],
+  });
+
+  constructor(
+    inner: Backend,
+    private readonly dropboxHash: (bytes: Uint8Array) => string = dropboxContentHash,
+  ) {
+    super(inner);
+  }
+
+  override async stat(path: string, options?: OperationOptions): Promise<BackendEntry> {
+    const entry = await this.inner.stat(path, options);
+    if (entry.kind !== 'file') return entry;
+    const bytes = await readAll((await this.inner.read(path)).stream);
+    const digest = (algorithm: string): string => createHash(algorithm).update(bytes).digest('hex');
+    return {
+      ...entry,
+      hashes: { sha256: digest('sha256'), sha1: digest('sha1'), md5: digest('md5'), 'dropbox-content-hash': this.dropboxHash(bytes) },
+    };
+  }
+}
+
 /** A broken backend and the cases that must catch it. */
 export interface BrokenBackend {
   readonly name: string;
@@ -277,4 +313,9 @@ export const BROKEN_BACKENDS: readonly BrokenBackend[] = [
   { name: 'renames by copying', create: over(RenameKeepsSource), caughtBy: ['rename/basic', 'rename/overwrite'] },
   { name: 'has copy while its capabilities deny it', create: over(CapabilitiesLie), caughtBy: ['capabilities/shape'] },
   { name: 'reads directories as empty files', create: over(DirectoriesReadEmpty), caughtBy: ['read/directory'] },
+  {
+    name: 'reports a wrong native hash',
+    create: () => new WithNativeHashes(createMemoryBackend({ name: 'broken' }), (bytes) => createHash('sha256').update(bytes).digest('hex')),
+    caughtBy: ['capabilities/native-hashes'],
+  },
 ];

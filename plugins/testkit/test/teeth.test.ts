@@ -1,7 +1,7 @@
 import t from 'tap';
 import { createMemoryBackend } from '@stowage/core';
 import { runConformanceCases, type CaseResult } from '../src/index.js';
-import { BROKEN_BACKENDS, WithoutTransfers } from './broken-backends.js';
+import { BROKEN_BACKENDS, WithNativeHashes, WithoutTransfers } from './broken-backends.js';
 
 const LARGE = 512 * 1024;
 
@@ -42,4 +42,9 @@ t.test('cases a backend’s capabilities exclude are not applicable, and nothing
   t.ok(notApplicable.includes('copy/basic') && notApplicable.includes('rename/basic'));
   t.ok(notApplicable.includes('large/concurrent-one-path') && notApplicable.includes('read/overwrite-during-read'));
   t.ok(notApplicable.every((id) => /^(copy|rename)\/|concurrent-one-path|reads-during-writes|overwrite-during-read/.test(id)));
+});
+
+t.test('a backend with correct native hashes passes every case', async (t) => {
+  const results = await runConformanceCases({ factory: () => new WithNativeHashes(createMemoryBackend()), largeBytes: LARGE });
+  t.same(failedIds(results), []);
 });

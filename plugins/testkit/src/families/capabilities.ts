@@ -53,7 +53,8 @@ export const capabilityCases: readonly ConformanceCase[] = [
     id: 'capabilities/native-hashes',
     name: 'a file reports each native hash the capabilities declare, and each is correct',
     async run({ backend }) {
-      const bytes = patternBytes(70_000, 3);
+      // Over 4 MiB, so block-wise hashes (Dropbox's) span more than one block.
+      const bytes = patternBytes(4 * 1024 * 1024 + 70_000, 3);
       await writeFile(backend, 'hashed.bin', bytes);
       const entry = await backend.stat('hashed.bin');
       for (const algorithm of backend.capabilities.nativeHashes) {
