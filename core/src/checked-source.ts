@@ -3,6 +3,17 @@ import type { ByteSource, ExpectedDigest } from './backend.js';
 import { raceAbort, throwIfAborted } from './abort.js';
 import { isStowageError, StowageError, type ErrorContext } from './stowage-error.js';
 
+/**
+ * Releases a write source that will not be read to its end: `destroy()` it when it has that
+ * method (a `Readable`, such as an HTTP request body, or a wrapper that forwards it). Without
+ * this, a stalled stream would keep its socket open: its iterator's `return()` waits behind a
+ * `next()` that never settles. No error is passed, so no `'error'` event can go unheard.
+ */
+export function releaseSource(source: unknown): void {
+  const destroy = (source as { destroy?: unknown } | null)?.destroy;
+  if (typeof destroy === 'function') (destroy as () => void).call(source);
+}
+
 /** What {@link checkedSource} enforces. */
 export interface SourceExpectations {
   /** The exact number of bytes the source must deliver. */
@@ -41,8 +52,10 @@ function asIterator(source: ByteSource): AsyncIterator<Uint8Array> | Iterator<Ui
  * - Throws `STOWAGE_SIZE_MISMATCH` or `STOWAGE_DIGEST_MISMATCH`.
  * - A source that throws is reported as `STOWAGE_ABORTED` with the source's error as `cause`
  *   (a `StowageError` from the source passes through unchanged).
- * - An aborted signal throws {@link abortedError} without waiting for the source, and releases
- *   the source without awaiting it (a stalled source may never answer).
+ * - An aborted signal throws {@link abortedError} without waiting for the source.
+ * - A source not read to its end (abort, overrun, a consumer that stops early) is released: its
+ *   iterator is returned without being awaited (a stalled source may never answer) and, when it
+ *   has `destroy()`, it is destroyed (see {@link releaseSource}).
  * - A non-`Uint8Array` chunk is a programmer error (`TypeError`).
  */
 export async function* checkedSource(
@@ -88,8 +101,9 @@ export async function* checkedSource(
       });
     }
   } finally {
-    if (!finished && iterator.return !== undefined) {
-      // Release the source; do not wait, since a stalled async source may never settle.
+    if (!finished) {
+      releaseSource(source);
+      // Do not wait: a stalled async source may never settle.
       Promise.resolve()
         .then(() => iterator.return?.())
         .catch(() => undefined);

@@ -23,7 +23,9 @@ export type CallOperation = 'stat' | 'delete' | 'createDir' | 'copy' | 'rename' 
  *
  * Optional operations stay optional: when `inner` lacks one, the instance hides the method
  * (it reads as `undefined`), so `capabilities` and the methods keep agreeing however many
- * layers are stacked, and an overriding subclass never invents an operation.
+ * layers are stacked, and an overriding subclass never invents an operation by accident. A
+ * layer that does add one (say, signed links over a store without them) defines it on the
+ * instance and sets its capability.
  */
 export class ForwardingBackend implements Backend {
   /** The name this layer shows in {@link describeLayers}. */
@@ -36,7 +38,7 @@ export class ForwardingBackend implements Backend {
     this.capabilities = inner.capabilities;
     for (const operation of OPTIONAL_OPERATIONS) {
       if (typeof inner[operation] !== 'function') {
-        Object.defineProperty(this, operation, { value: undefined, enumerable: false });
+        Object.defineProperty(this, operation, { value: undefined, enumerable: false, configurable: true });
       }
     }
   }

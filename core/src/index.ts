@@ -22,7 +22,7 @@ export {
   type HashAlgorithm,
   type OptionalOperation,
 } from './capabilities.js';
-export { checkedSource, type SourceExpectations } from './checked-source.js';
+export { checkedSource, releaseSource, type SourceExpectations } from './checked-source.js';
 export { chunkSizeFor, readableFromBuffer } from './chunked-readable.js';
 export {
   ERROR_CODES,

@@ -8,6 +8,8 @@ import type {
   ReadResult,
   WriteOptions,
 } from '../backend.js';
+import { abortedError } from '../abort.js';
+import { releaseSource } from '../checked-source.js';
 import { ForwardingBackend, type CallOperation } from '../forwarding-backend.js';
 import type { Layer } from '../layer.js';
 import { isStowageError, StowageError, type BackendOperation } from '../stowage-error.js';
@@ -58,6 +60,12 @@ function checkCount(value: number, name: string, minimum: number): number {
 class TrackedSource implements AsyncIterable<Uint8Array> {
   opened = false;
   constructor(private readonly source: ByteSource) {}
+
+  /** Forwards the release of an abandoned write to the wrapped source. */
+  destroy(): void {
+    releaseSource(this.source);
+  }
+
   [Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
     this.opened = true;
     const source = this.source;
@@ -179,8 +187,8 @@ class RetryBackend extends ForwardingBackend {
     error: unknown,
   ): Promise<void> {
     const { attempts, baseDelayMs, maxDelayMs, maxRetryAfterMs, random, sleep, onRetry } = this.settings;
+    if (options?.signal?.aborted === true) throw abortedError(options.signal, { backend: this.info.name, operation, path });
     if (!isStowageError(error) || !error.retryable || attempt >= attempts) throw error;
-    if (options?.signal?.aborted === true) throw error;
     const retryAfter = error.retryAfterMs ?? 0;
     if (retryAfter > maxRetryAfterMs) throw error;
     const backoff = Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1));

@@ -10,6 +10,7 @@ import type {
   WriteOptions,
 } from '../backend.js';
 import { raceAbort } from '../abort.js';
+import { releaseSource } from '../checked-source.js';
 import { ForwardingBackend, type CallOperation } from '../forwarding-backend.js';
 import { IdleWatchReadable } from '../idle-watch-readable.js';
 import type { Layer } from '../layer.js';
@@ -81,6 +82,32 @@ class Deadline {
   }
 }
 
+/**
+ * A write source seen through the deadline: each chunk restarts the idle countdown, the end of
+ * the source starts the commit countdown, and `destroy()` reaches the source underneath.
+ */
+class WatchedSource implements AsyncIterable<Uint8Array> {
+  constructor(
+    private readonly source: ByteSource,
+    private readonly deadline: Deadline,
+    private readonly idleMs: number,
+    private readonly commitMs: number,
+  ) {}
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<Uint8Array> {
+    this.deadline.arm(this.idleMs, 'write (idle)');
+    for await (const chunk of this.source) {
+      yield chunk;
+      this.deadline.arm(this.idleMs, 'write (idle)');
+    }
+    this.deadline.arm(this.commitMs, 'write');
+  }
+
+  destroy(): void {
+    releaseSource(this.source);
+  }
+}
+
 function checkMs(value: number, name: string): number {
   if (!Number.isSafeInteger(value) || value < 1) {
     throw new StowageError('STOWAGE_INVALID_CONFIG', `timeout: ${name} must be an integer >= 1`);
@@ -94,7 +121,9 @@ function checkMs(value: number, name: string): number {
  *
  * The inner backend receives a signal that aborts at the deadline and should stop at once; the
  * layer does not rely on it, and rejects on time even if the inner operation ignores the
- * signal. A read stream that opens after its deadline is destroyed, so nothing leaks. A read
+ * signal. A read stream that opens after its deadline is destroyed, so nothing leaks. A write
+ * that times out while committing may still land (the inner backend may be past the point of no
+ * return): treat `STOWAGE_TIMEOUT` from `write` as "outcome unknown" and read back if it matters. A read
  * stream is re-emitted by an {@link IdleWatchReadable}, which counts only the time the consumer
  * waits for data, so a slow client is never mistaken for a stalled backend.
  */
@@ -137,19 +166,10 @@ class TimeoutBackend extends ForwardingBackend {
   override async write(path: string, source: ByteSource, options?: WriteOptions): Promise<BackendEntry> {
     const context = this.contextOf('write', path);
     const deadline = new Deadline(context, options?.signal);
-    const idleMs = this.idleMs;
-    const commitMs = this.ms;
-    async function* watched(): AsyncGenerator<Uint8Array> {
-      deadline.arm(idleMs, 'write (idle)');
-      for await (const chunk of source) {
-        yield chunk;
-        deadline.arm(idleMs, 'write (idle)');
-      }
-      deadline.arm(commitMs, 'write');
-    }
+    const watched = new WatchedSource(source, deadline, this.idleMs, this.ms);
     try {
-      deadline.arm(idleMs, 'write (idle)');
-      const pending = this.inner.write(path, watched(), { ...options, signal: deadline.signal });
+      deadline.arm(this.idleMs, 'write (idle)');
+      const pending = this.inner.write(path, watched, { ...options, signal: deadline.signal });
       return await raceAbort(pending, deadline.signal, context);
     } finally {
       deadline.dispose();

@@ -178,7 +178,7 @@ t.test('an abort during the wait stops the retries', async (t) => {
   setTimeout(() => controller.abort(), 10);
   await t.rejects(pending, { code: 'STOWAGE_ABORTED' });
   scripted.script('stat', { fail: busy() });
-  await t.rejects(backend.stat('a', { signal: AbortSignal.abort() }), { code: 'STOWAGE_BUSY' }, 'no retry once aborted');
+  await t.rejects(backend.stat('a', { signal: AbortSignal.abort() }), { code: 'STOWAGE_ABORTED' }, 'no retry once aborted');
 });
 
 t.test('invalid options are rejected with INVALID_CONFIG', async (t) => {

@@ -23,9 +23,9 @@ import {
   type StowageErrorCode,
   type WriteOptions,
 } from '@stowage/core';
-import { atomicWrite } from './atomic-write.js';
-import { RESERVED_SEGMENT, type ContainedRoot } from './containment.js';
-import { syncDirectory } from './directory-sync.js';
+import { atomicWrite, makeDurable } from './atomic-write.js';
+import { isReserved, RESERVED_SEGMENT, type ContainedRoot } from './containment.js';
+import { createDirectories, removeCreated } from './directories.js';
 import { entryFromStats } from './entries.js';
 import { errnoOf, mapFsError } from './errors.js';
 import type { FileSystem } from './file-system.js';
@@ -150,8 +150,9 @@ export class LocalBackend implements Backend {
   }
 
   createDir(path: string, options?: OperationOptions): Promise<void> {
-    return this.run('createDir', path, options, true, async (key, host) => {
-      if (key !== '') await this.ensureDirectory(host);
+    return this.run('createDir', path, options, true, async (_key, host, context) => {
+      const created = await this.makeDirectories(host);
+      await makeDurable(this.fs, [], created, context);
     });
   }
 
@@ -168,7 +169,7 @@ export class LocalBackend implements Backend {
   }
 
   rename(from: string, to: string, options?: OperationOptions): Promise<BackendEntry> {
-    return this.run('rename', from, options, false, async (key, host) => {
+    return this.run('rename', from, options, false, async (key, host, context) => {
       const targetKey = this.keyOf(to, 'rename', false);
       const target = this.root.hostPath(targetKey);
       await this.checkParent(host, 'STOWAGE_NOT_FOUND');
@@ -176,10 +177,14 @@ export class LocalBackend implements Backend {
       const entry = this.checkedEntry(key, stats);
       if (entry.kind === 'directory') throw new StowageError('STOWAGE_IS_A_DIRECTORY', 'Is a directory');
       if (targetKey === key) return entry;
-      await this.ensureDirectory(dirname(target));
-      await this.fs.rename(host, target);
-      await syncDirectory(this.fs, dirname(target));
-      if (dirname(target) !== dirname(host)) await syncDirectory(this.fs, dirname(host));
+      const created = await this.makeDirectories(dirname(target));
+      try {
+        await this.fs.rename(host, target);
+      } catch (error) {
+        await removeCreated(this.fs, created);
+        throw error;
+      }
+      await makeDurable(this.fs, [dirname(target), dirname(host)], created, context);
       return entryFromStats(targetKey, stats);
     });
   }
@@ -214,7 +219,11 @@ export class LocalBackend implements Backend {
     }
   }
 
-  /** Writes `source` at `key` with the commit protocol, after preparing and checking the parent. */
+  /**
+   * Writes `source` at `key` with the commit protocol. The parent is checked before the bytes
+   * are read (a link, a file in the way, a directory at `key` fail fast) but only created just
+   * before the commit, so a failed write leaves no new directory behind.
+   */
   private async writeAt(
     key: string,
     host: string,
@@ -222,25 +231,39 @@ export class LocalBackend implements Backend {
     options: WriteOptions,
     context: ErrorContext,
   ): Promise<BackendEntry> {
-    await this.ensureDirectory(dirname(host));
-    const existing = await this.fs.lstat(host).catch((error: unknown) => {
-      if (errnoOf(error) === 'ENOENT') return undefined;
-      throw error;
+    const parent = dirname(host);
+    const parentExists = await this.root.checkDirectory(parent).catch((error: unknown) => {
+      throw mapFsError(error, {}, FILE_IN_THE_WAY);
     });
-    if (existing?.isDirectory() === true) throw new StowageError('STOWAGE_IS_A_DIRECTORY', 'Is a directory');
-    const target = { fs: this.fs, staging: this.staging, key, hostPath: host, fileMode: this.options.fileMode, context };
-    return atomicWrite(target, source, options);
+    if (parentExists) {
+      const existing = await this.fs.lstat(host).catch((error: unknown) => {
+        if (errnoOf(error) === 'ENOENT') return undefined;
+        throw error;
+      });
+      if (existing?.isDirectory() === true) throw new StowageError('STOWAGE_IS_A_DIRECTORY', 'Is a directory');
+    }
+    return atomicWrite(
+      {
+        fs: this.fs,
+        staging: this.staging,
+        key,
+        hostPath: host,
+        fileMode: this.options.fileMode,
+        context,
+        prepareDirectory: () => this.makeDirectories(parent),
+      },
+      source,
+      options,
+    );
   }
 
-  /** Creates `host` and its missing parents after checking the existing ones for links. */
-  private async ensureDirectory(host: string): Promise<void> {
-    if (host === this.root.path) return;
-    await this.root.checkDirectory(host).catch((error: unknown) => {
+  /** Creates `host` and its missing parents; resolves with the directories created. */
+  private async makeDirectories(host: string): Promise<string[]> {
+    try {
+      return await createDirectories(this.fs, this.root, host, this.options.directoryMode);
+    } catch (error) {
       throw mapFsError(error, {}, FILE_IN_THE_WAY);
-    });
-    await this.fs.mkdir(host, { recursive: true, mode: this.options.directoryMode }).catch((error: unknown) => {
-      throw mapFsError(error, {}, FILE_IN_THE_WAY);
-    });
+    }
   }
 
   /** Checks the parent of `host`; a missing parent (or a file among them) becomes `absent`. */
@@ -263,7 +286,7 @@ export class LocalBackend implements Backend {
 
   private keyOf(path: string, operation: BackendOperation, allowRoot: boolean): string {
     const key = normalizePath(path, { allowRoot, operation, backend: this.info.name });
-    if (key === RESERVED_SEGMENT || key.startsWith(`${RESERVED_SEGMENT}/`)) {
+    if (isReserved(key)) {
       throw new StowageError('STOWAGE_INVALID_PATH', `Invalid path: ${RESERVED_SEGMENT} is reserved by the local backend`);
     }
     return key;

@@ -7,6 +7,16 @@ import type { FileSystem } from './file-system.js';
 export const RESERVED_SEGMENT = '.stowage';
 
 /**
+ * Whether a normalized key falls in the reserved first segment, compared without regard to case
+ * (ASCII and Unicode folding both), since a case-insensitive mount (CIFS, macOS) would otherwise
+ * let `.STOWAGE/staging` reach the staging folder.
+ */
+export function isReserved(key: string): boolean {
+  const first = key.split('/', 1)[0] ?? '';
+  return first.toLowerCase() === RESERVED_SEGMENT || first.toUpperCase() === RESERVED_SEGMENT.toUpperCase();
+}
+
+/**
  * Whether `candidate` lies strictly inside `directory`, decided with `path.relative` and never
  * with a string prefix, so `/srv/media-evil` is not inside `/srv/media` (CVE-2014-6394).
  */
@@ -45,10 +55,12 @@ export class ContainedRoot {
 
   /**
    * Checks that the directory `hostDirectory`, or its deepest existing ancestor inside the
-   * root, is reached without symbolic links. Resolves with whether `hostDirectory` itself exists.
+   * root, is a directory reached without symbolic links. Resolves with whether `hostDirectory`
+   * itself exists. (`realpath` of the path with a trailing slash fails with `ENOTDIR` on a file,
+   * so one call checks both the links and the kind.)
    *
-   * @throws StowageError `STOWAGE_UNSAFE_PATH`; the file system's error when a component is a
-   *   file (`ENOTDIR`) or unreadable.
+   * @throws StowageError `STOWAGE_UNSAFE_PATH`; the file system's error when that directory or a
+   *   component is a file (`ENOTDIR`) or unreadable.
    */
   async checkDirectory(hostDirectory: string): Promise<boolean> {
     for (let directory = hostDirectory; directory !== this.path; directory = dirname(directory)) {
@@ -57,7 +69,7 @@ export class ContainedRoot {
       }
       let real: string;
       try {
-        real = await this.fs.realpath(directory);
+        real = await this.fs.realpath(`${directory}${sep}`);
       } catch (error) {
         if (errnoOf(error) === 'ENOENT') continue;
         throw error;
@@ -67,6 +79,6 @@ export class ContainedRoot {
       }
       return directory === hostDirectory;
     }
-    return true;
+    return hostDirectory === this.path;
   }
 }

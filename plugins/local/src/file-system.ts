@@ -27,7 +27,8 @@ export interface FileSystem {
   open(path: string, flags: number, mode?: number): Promise<FileHandleLike>;
   lstat(path: string): Promise<Stats>;
   realpath(path: string): Promise<string>;
-  mkdir(path: string, options: { recursive: true; mode: number }): Promise<unknown>;
+  /** Resolves, when `recursive`, with the first directory created (`undefined` when none was). */
+  mkdir(path: string, options: { recursive: boolean; mode: number }): Promise<string | undefined>;
   rename(from: string, to: string): Promise<void>;
   unlink(path: string): Promise<void>;
   rmdir(path: string): Promise<void>;
@@ -42,7 +43,8 @@ export const nodeFileSystem: FileSystem = Object.freeze({
   open: (path: string, flags: number, mode?: number) => fsp.open(path, flags, mode),
   lstat: (path: string) => fsp.lstat(path),
   realpath: (path: string) => fsp.realpath(path),
-  mkdir: (path: string, options: { recursive: true; mode: number }) => fsp.mkdir(path, options),
+  mkdir: (path: string, options: { recursive: boolean; mode: number }) =>
+    fsp.mkdir(path, options) as Promise<string | undefined>,
   rename: (from: string, to: string) => fsp.rename(from, to),
   unlink: (path: string) => fsp.unlink(path),
   rmdir: (path: string) => fsp.rmdir(path),

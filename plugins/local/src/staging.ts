@@ -1,6 +1,7 @@
 import { constants } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { StowageError } from '@stowage/core';
 import { errnoOf } from './errors.js';
 import type { FileHandleLike, FileSystem } from './file-system.js';
 
@@ -28,13 +29,38 @@ export class Staging {
    * name, a few times.
    */
   async create(): Promise<TempFile> {
+    let recreated = false;
     for (let attempt = 1; ; attempt++) {
       const path = join(this.path, `${randomBytes(16).toString('hex')}.tmp`);
       try {
         return { path, handle: await this.fs.open(path, CREATE_EXCLUSIVE, 0o600) };
       } catch (error) {
-        if (errnoOf(error) !== 'EEXIST' || attempt >= 5) throw error;
+        const errno = errnoOf(error);
+        if (errno === 'ENOENT' && !recreated) {
+          await this.recreate();
+          recreated = true;
+        } else if (errno !== 'EEXIST' || attempt >= 5) {
+          throw error;
+        }
       }
+    }
+  }
+
+  /**
+   * Recreates a staging folder removed from under the backend: only the two levels the backend
+   * owns, never the root (an unmounted share must not be written into its bare mount point),
+   * and checked for a link like at startup.
+   */
+  private async recreate(): Promise<void> {
+    for (const directory of [dirname(this.path), this.path]) {
+      await this.fs.mkdir(directory, { recursive: false, mode: 0o700 }).catch((error: unknown) => {
+        const errno = errnoOf(error);
+        if (errno === 'ENOENT') throw new StowageError('STOWAGE_UNAVAILABLE', 'The backend root is gone', { cause: error });
+        if (errno !== 'EEXIST') throw error;
+      });
+    }
+    if ((await this.fs.realpath(this.path)) !== this.path) {
+      throw new StowageError('STOWAGE_UNSAFE_PATH', 'The staging folder is a symbolic link');
     }
   }
 

@@ -45,7 +45,6 @@ for (const [errno, code, retryAfterMs] of EXPECTED) {
     t.equal(error.cause, cause);
     t.same(error.context, { backend: 'b', operation: 'read', path: 'k' });
     t.notMatch(error.message, /secret/, 'the host path stays out of the message');
-    t.match(error.message, new RegExp(errno));
   });
 }
 
@@ -53,7 +52,6 @@ t.test('unknown errno codes are IO, errors without one are INTERNAL', async (t) 
   t.equal(mapFsError(fsError('EWHATEVER'), {}).code, 'STOWAGE_IO');
   t.equal(mapFsError(new Error('no code'), {}).code, 'STOWAGE_INTERNAL');
   t.equal(mapFsError('a string', {}).code, 'STOWAGE_INTERNAL');
-  t.match(mapFsError(Object.assign(new Error('x'), { code: 'EIO' }), {}).message, /EIO$/, 'no syscall, no suffix');
 });
 
 t.test('overrides win for their call site; StowageErrors pass through with context', async (t) => {

@@ -1,5 +1,7 @@
 import t from 'tap';
-import { isStowageError } from '@stowage/core';
+import { join } from 'node:path';
+import { rmSync } from 'node:fs';
+import { applyLayers, isStowageError, retryLayer } from '@stowage/core';
 import { assertContent, closed, expectCode, patternBytes, writeFile } from '@stowage/testkit';
 import { faultyStore, snapshot, stagingEntries } from './helpers/store.js';
 import { openFileDescriptors } from './helpers/open-file-descriptors.js';
@@ -169,4 +171,67 @@ t.test('failures of rename, delete and listing are mapped, and change nothing', 
   })(), 'STOWAGE_IO');
   fs.heal();
   t.same(await snapshot(backend), ['dir/', 'dir/a=a', 'empty/']);
+});
+
+t.test('a failure after the commit is a non-retryable IO, so a retried rename never reports a moved file as missing', async (t) => {
+  const { backend, fs, root } = await faultyStore(t.testdir());
+  await writeFile(backend, 'from', 'moving');
+  const retried = applyLayers(backend, [retryLayer({ sleep: async () => undefined })]);
+  fs.resetLog();
+  // The directory fsync after the rename opens the directory: EMFILE there comes after the move.
+  fs.inject({ call: 'open', code: 'EMFILE', path: new RegExp(`${root}$`) });
+  const error = await expectCode(retried.rename!('from', 'to'), 'STOWAGE_IO');
+  t.equal(error.retryable, false);
+  t.equal(fs.log.filter((entry) => entry.call === 'rename').length, 1, 'renamed once, not retried');
+  fs.heal();
+  await assertContent(backend, 'to', 'moving');
+  await expectCode(backend.stat('from'), 'STOWAGE_NOT_FOUND');
+  fs.inject({ call: 'open', code: 'EMFILE', path: new RegExp(`${root}$`) });
+  const write = await expectCode(retried.write('to', [Buffer.from('rewritten')]), 'STOWAGE_IO');
+  t.equal(write.retryable, false);
+  fs.heal();
+  await assertContent(backend, 'to', 'rewritten');
+});
+
+t.test('an abort during the commit is honoured up to the rename', async (t) => {
+  const { backend, fs, root } = await faultyStore(t.testdir());
+  await writeFile(backend, 'file', 'committed');
+  const controller = new AbortController();
+  fs.inject({ call: 'handle.sync', path: STAGED, before: () => controller.abort() });
+  await expectCode(backend.write('file', [Buffer.from('late')], { signal: controller.signal }), 'STOWAGE_ABORTED');
+  fs.heal();
+  await assertContent(backend, 'file', 'committed');
+  t.same(stagingEntries(root), []);
+});
+
+t.test('new directories are made durable: the holder of each is fsynced', async (t) => {
+  const { backend, fs, root } = await faultyStore(t.testdir());
+  fs.resetLog();
+  await writeFile(backend, 'a/b/c.txt', 'deep');
+  const synced = fs.log.filter((entry) => entry.call === 'handle.sync').map((entry) => entry.path);
+  t.ok(synced.some((path) => STAGED.test(path)), 'the file');
+  for (const directory of [root, join(root, 'a'), join(root, 'a', 'b')]) t.ok(synced.includes(directory), `${directory}`);
+  fs.resetLog();
+  await backend.createDir('x/y');
+  const dirs = fs.log.filter((entry) => entry.call === 'handle.sync').map((entry) => entry.path);
+  t.same(dirs.sort(), [root, join(root, 'x')].sort());
+});
+
+t.test('a failed rename removes the directories it created for its target', async (t) => {
+  const { backend, fs } = await faultyStore(t.testdir());
+  await writeFile(backend, 'from', 'x');
+  fs.inject({ call: 'rename', code: 'EXDEV' });
+  await expectCode(backend.rename('from', 'new/dirs/to'), 'STOWAGE_IO');
+  fs.heal();
+  t.same(await snapshot(backend), ['from=x']);
+});
+
+t.test('a staging folder removed from under the backend is recreated; a vanished root is UNAVAILABLE', async (t) => {
+  const { backend, root } = await faultyStore(t.testdir());
+  rmSync(join(root, '.stowage'), { recursive: true });
+  await writeFile(backend, 'file', 'written after staging vanished');
+  await assertContent(backend, 'file', 'written after staging vanished');
+  t.same(stagingEntries(root), []);
+  rmSync(root, { recursive: true });
+  await expectCode(backend.write('file', [Buffer.from('x')]), 'STOWAGE_UNAVAILABLE');
 });

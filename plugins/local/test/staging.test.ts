@@ -8,12 +8,12 @@ function staging(root: string): string {
   return join(root, RESERVED_SEGMENT, 'staging');
 }
 
-t.test('the staging folder is reserved: its keys are invalid and it is never listed', async (t) => {
+t.test('the staging folder is reserved in any letter case: its keys are invalid and it is never listed', async (t) => {
   const root = t.testdir();
   const backend = await createLocalBackend({ root });
   t.same(readdirSync(join(root, RESERVED_SEGMENT)), ['staging']);
   t.equal(statSync(staging(root)).mode & 0o777, 0o700);
-  for (const key of ['.stowage', '.stowage/staging/x.tmp', '/.stowage//x']) {
+  for (const key of ['.stowage', '.stowage/staging/x.tmp', '/.stowage//x', '.STOWAGE/staging', '.Stowage', '.ſtowage/x']) {
     await expectCode(backend.read(key), 'STOWAGE_INVALID_PATH');
     await expectCode(backend.write(key, [Buffer.from('x')]), 'STOWAGE_INVALID_PATH');
     await expectCode(backend.delete(key, { recursive: true }), 'STOWAGE_INVALID_PATH');

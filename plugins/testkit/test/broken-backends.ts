@@ -278,6 +278,43 @@ export class WithNativeHashes extends ForwardingBackend {
   }
 }
 
+/** Has `close`; once closed, operations reject with `STOWAGE_UNAVAILABLE` unless `broken`. */
+export class WithClose extends ForwardingBackend {
+  override readonly capabilities: Capabilities = defineCapabilities({ ...this.inner.capabilities, close: true });
+  private closed = false;
+
+  constructor(
+    inner: Backend,
+    private readonly broken = false,
+  ) {
+    super(inner);
+    Object.defineProperty(this, 'close', { value: () => this.shutDown() });
+  }
+
+  private async shutDown(): Promise<void> {
+    if (!this.broken) this.closed = true;
+  }
+
+  private check(): void {
+    if (this.closed) throw new StowageError('STOWAGE_UNAVAILABLE', 'closed');
+  }
+
+  override async stat(path: string, options?: OperationOptions): Promise<BackendEntry> {
+    this.check();
+    return this.inner.stat(path, options);
+  }
+
+  override async read(path: string, options?: ReadOptions): Promise<ReadResult> {
+    this.check();
+    return this.inner.read(path, options);
+  }
+
+  override async write(path: string, source: ByteSource, options?: WriteOptions): Promise<BackendEntry> {
+    this.check();
+    return this.inner.write(path, source, options);
+  }
+}
+
 /** A broken backend and the cases that must catch it. */
 export interface BrokenBackend {
   readonly name: string;
@@ -313,6 +350,7 @@ export const BROKEN_BACKENDS: readonly BrokenBackend[] = [
   { name: 'renames by copying', create: over(RenameKeepsSource), caughtBy: ['rename/basic', 'rename/overwrite'] },
   { name: 'has copy while its capabilities deny it', create: over(CapabilitiesLie), caughtBy: ['capabilities/shape'] },
   { name: 'reads directories as empty files', create: over(DirectoriesReadEmpty), caughtBy: ['read/directory'] },
+  { name: 'keeps working after close', create: () => new WithClose(createMemoryBackend(), true), caughtBy: ['capabilities/close'] },
   {
     name: 'reports a wrong native hash',
     create: () => new WithNativeHashes(createMemoryBackend({ name: 'broken' }), (bytes) => createHash('sha256').update(bytes).digest('hex')),

@@ -19,11 +19,14 @@ export type FsCall =
   | 'handle.chmod'
   | 'handle.close';
 
-/** A fault: which call fails, with which `errno`, and when. */
+/** A fault: which call fails, with which `errno`, and when; or a hook run before a call. */
 export interface Fault {
   /** The call to fail; `*` counts every call. */
   readonly call: FsCall | '*';
-  readonly code: string;
+  /** The `errno` to fail with; without one the call proceeds after `before` ran. */
+  readonly code?: string;
+  /** Runs just before the matching call (to abort a signal at an exact step, say). */
+  readonly before?: () => void;
   /** Fail only calls whose path matches (for handle methods: the path the handle was opened with). */
   readonly path?: RegExp;
   /** Fail the n-th matching call, counting from 1. @defaultValue 1 */
@@ -79,7 +82,9 @@ export class FaultyFileSystem implements FileSystem {
       const count = (this.counts.get(fault) ?? 0) + 1;
       this.counts.set(fault, count);
       const nth = fault.nth ?? 1;
-      if (count === nth || (fault.persistent === true && count > nth)) throw errnoError(fault.code, call, path);
+      if (count !== nth && !(fault.persistent === true && count > nth)) continue;
+      fault.before?.();
+      if (fault.code !== undefined) throw errnoError(fault.code, call, path);
     }
   }
 
@@ -116,7 +121,7 @@ export class FaultyFileSystem implements FileSystem {
     return this.run('realpath', path, () => this.base.realpath(path));
   }
 
-  mkdir(path: string, options: { recursive: true; mode: number }): Promise<unknown> {
+  mkdir(path: string, options: { recursive: boolean; mode: number }): Promise<string | undefined> {
     return this.run('mkdir', path, () => this.base.mkdir(path, options));
   }
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { isStowageError, type Backend } from '@stowage/core';
 import type { CaseContext, ConformanceCase } from '../case.js';
 import {
@@ -131,6 +131,44 @@ export const abortCases: readonly ConformanceCase[] = [
       await settle();
       await assertMissing(backend, 'stalled');
       assert.deepEqual(await listing(backend, '', true), []);
+    },
+  },
+  {
+    id: 'abort/write-stalled-stream',
+    name: 'aborting a write whose Readable source went silent rejects promptly and destroys the source',
+    async run(context) {
+      const { backend, settle } = context;
+      await withoutLeaks(context, async () => {
+        const source = new Readable({ read() {} });
+        source.push(bytesOf('the first chunk, then silence'));
+        const controller = new AbortController();
+        const pending = backend.write('silent', source, { signal: controller.signal });
+        setTimeout(() => controller.abort(), 50);
+        await within(expectCode(pending, 'STOWAGE_ABORTED'), 2000, 'the write did not reject within 2 s of the abort');
+        await quiesce();
+        assert.ok(source.destroyed, 'the source is released (destroyed), so its socket does not stay open');
+      });
+      await settle();
+      await assertMissing(backend, 'silent');
+    },
+  },
+  {
+    id: 'abort/calls-already-aborted',
+    name: 'every other operation rejects an already aborted signal with ABORTED and changes nothing',
+    async run({ backend, settle }) {
+      await writeFile(backend, 'file', 'x');
+      await backend.createDir('dir');
+      const signal = AbortSignal.abort();
+      await expectCode(backend.stat('file', { signal }), 'STOWAGE_ABORTED', 'stat');
+      await expectCode(backend.delete('file', { signal }), 'STOWAGE_ABORTED', 'delete');
+      await expectCode(backend.delete('dir', { signal, recursive: true }), 'STOWAGE_ABORTED', 'recursive delete');
+      await expectCode(backend.createDir('made', { signal }), 'STOWAGE_ABORTED', 'createDir');
+      if (backend.copy !== undefined) await expectCode(backend.copy('file', 'copied', { signal }), 'STOWAGE_ABORTED', 'copy');
+      if (backend.rename !== undefined) await expectCode(backend.rename('file', 'moved', { signal }), 'STOWAGE_ABORTED', 'rename');
+      if (backend.link !== undefined) await expectCode(backend.link('file', { signal }), 'STOWAGE_ABORTED', 'link');
+      if (backend.localPath !== undefined) await expectCode(backend.localPath('file', { signal }), 'STOWAGE_ABORTED', 'localPath');
+      await settle();
+      assert.deepEqual(await listing(backend, '', true), ['dir/', 'file']);
     },
   },
   {

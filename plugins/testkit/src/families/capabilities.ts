@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { findBackendShapeProblems, type HashAlgorithm } from '@stowage/core';
 import type { ConformanceCase } from '../case.js';
-import { patternBytes, writeFile } from '../support.js';
+import { expectCode, patternBytes, writeFile } from '../support.js';
 
 const KNOWN_HASHES: readonly HashAlgorithm[] = ['sha256', 'sha1', 'md5', 'dropbox-content-hash'];
 
@@ -47,6 +47,19 @@ export const capabilityCases: readonly ConformanceCase[] = [
           assert.equal(typeof value, 'boolean', `${name} is a boolean`);
         }
       }
+    },
+  },
+  {
+    id: 'capabilities/close',
+    name: 'close is idempotent, and afterwards operations reject with UNAVAILABLE',
+    appliesTo: (capabilities) => capabilities.close,
+    async run({ backend }) {
+      await writeFile(backend, 'file', 'x');
+      await backend.close!();
+      await backend.close!();
+      await expectCode(backend.stat('file'), 'STOWAGE_UNAVAILABLE', 'stat after close');
+      await expectCode(backend.read('file'), 'STOWAGE_UNAVAILABLE', 'read after close');
+      await expectCode(backend.write('other', [Buffer.from('x')]), 'STOWAGE_UNAVAILABLE', 'write after close');
     },
   },
   {

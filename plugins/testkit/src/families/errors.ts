@@ -39,6 +39,21 @@ const FAILURES: readonly Failure[] = [
   { operation: 'createDir', path: 'dir/file', code: 'STOWAGE_NOT_A_DIRECTORY', act: (b) => b.createDir('dir/file/') },
 ];
 
+/** Failures of the optional operations, checked when the backend has them. */
+const OPTIONAL_FAILURES: readonly Failure[] = [
+  { operation: 'copy', path: 'no/such', code: 'STOWAGE_NOT_FOUND', act: (b) => b.copy!('/no//such', 'target') },
+  { operation: 'copy', path: 'dir', code: 'STOWAGE_IS_A_DIRECTORY', act: (b) => b.copy!('dir/', 'target') },
+  { operation: 'rename', path: 'no/such', code: 'STOWAGE_NOT_FOUND', act: (b) => b.rename!('no//such/', 'target') },
+  { operation: 'rename', path: 'dir', code: 'STOWAGE_IS_A_DIRECTORY', act: (b) => b.rename!('/dir', 'target') },
+  { operation: 'localPath', path: 'no/such', code: 'STOWAGE_NOT_FOUND', act: (b) => b.localPath!('no//such') },
+  { operation: 'link', path: 'no/such', code: 'STOWAGE_NOT_FOUND', act: (b) => b.link!('/no/such') },
+];
+
+/** The failures that apply to `backend`. */
+function failuresFor(backend: Backend): Failure[] {
+  return [...FAILURES, ...OPTIONAL_FAILURES.filter((failure) => typeof (backend as unknown as Record<string, unknown>)[failure.operation] === 'function')];
+}
+
 async function failureOf(failure: Failure, backend: Backend): Promise<unknown> {
   try {
     await failure.act(backend);
@@ -55,7 +70,7 @@ export const errorCases: readonly ConformanceCase[] = [
     name: 'every rejection is a StowageError naming the backend, the operation and the normalized path',
     async run({ backend }) {
       await writeFile(backend, 'dir/file', 'x');
-      for (const failure of FAILURES) {
+      for (const failure of failuresFor(backend)) {
         const label = `${failure.operation} ${failure.path}`;
         const error = await failureOf(failure, backend);
         assert.ok(isStowageError(error), `${label}: a StowageError, got ${String(error)}`);
@@ -71,7 +86,7 @@ export const errorCases: readonly ConformanceCase[] = [
     name: 'rejections carry registered codes, the registry status, and are not retryable when deterministic',
     async run({ backend }) {
       await writeFile(backend, 'dir/file', 'x');
-      for (const failure of FAILURES) {
+      for (const failure of failuresFor(backend)) {
         const error = await failureOf(failure, backend);
         assert.ok(isStowageError(error));
         assert.ok(Object.hasOwn(ERROR_CODES, error.code), `${error.code} is registered`);
@@ -86,7 +101,7 @@ export const errorCases: readonly ConformanceCase[] = [
     async run({ backend }) {
       await writeFile(backend, 'dir/file', 'x');
       const root = backend.info.root;
-      for (const failure of FAILURES) {
+      for (const failure of failuresFor(backend)) {
         const error = await failureOf(failure, backend);
         assert.ok(isStowageError(error));
         assert.deepEqual(Object.keys(error.toJSON()).sort(), ['code', 'error']);

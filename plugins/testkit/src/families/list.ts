@@ -12,6 +12,10 @@ export const listCases: readonly ConformanceCase[] = [
       await writeFile(backend, 'dir/b.txt', 'b');
       await writeFile(backend, 'dir/sub/deep.txt', 'deep');
       await writeFile(backend, 'other/x', 'x');
+      // Siblings sharing the prefix: a listing filtered by string prefix would show them.
+      await writeFile(backend, 'dir2/x', 'x');
+      await writeFile(backend, 'dir-x/y', 'y');
+      await writeFile(backend, 'dir.txt', 'z');
       await settle();
       assert.deepEqual(await listing(backend, 'dir'), ['dir/a.txt', 'dir/b.txt', 'dir/sub/']);
     },
@@ -25,6 +29,9 @@ export const listCases: readonly ConformanceCase[] = [
       await writeFile(backend, 'dir/sub/deeper/deepest.txt', 'deepest');
       await backend.createDir('dir/empty');
       await writeFile(backend, 'other/x', 'x');
+      await writeFile(backend, 'dir2/x', 'x');
+      await writeFile(backend, 'dir-x/sub/y', 'y');
+      await writeFile(backend, 'dir.txt', 'z');
       await settle();
       assert.deepEqual(await listing(backend, 'dir', true), [
         'dir/a.txt',

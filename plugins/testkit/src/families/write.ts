@@ -194,7 +194,7 @@ export const writeCases: readonly ConformanceCase[] = [
   },
   {
     id: 'write/no-leftovers',
-    name: 'failed writes leave no stray entries in listings',
+    name: 'failed writes leave no stray entries in listings, not even new parent directories',
     async run({ backend, settle }) {
       await writeFile(backend, 'dir/kept', 'kept');
       await expectCode(backend.write('dir/a', failingAfter(bytesOf('x'))), 'STOWAGE_ABORTED');
@@ -203,8 +203,10 @@ export const writeCases: readonly ConformanceCase[] = [
         backend.write('dir/c', [bytesOf('z')], { digest: { algorithm: 'sha256', hex: '0'.repeat(64) } }),
         'STOWAGE_DIGEST_MISMATCH',
       );
+      await expectCode(backend.write('fresh/deeper/a', failingAfter(bytesOf('x'))), 'STOWAGE_ABORTED');
+      await expectCode(backend.write('fresh/b', [bytesOf('xy')], { size: 5 }), 'STOWAGE_SIZE_MISMATCH');
       await settle();
-      assert.deepEqual(await listing(backend, '', true), ['dir/', 'dir/kept']);
+      assert.deepEqual(await listing(backend, '', true), ['dir/', 'dir/kept'], 'no file, and no directory made for a failed write');
     },
   },
 ];

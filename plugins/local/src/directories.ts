@@ -1,0 +1,45 @@
+import { dirname } from 'node:path';
+import type { ContainedRoot } from './containment.js';
+import { syncDirectory } from './directory-sync.js';
+import type { FileSystem } from './file-system.js';
+
+/**
+ * Creates the directory `host` and its missing parents inside the root, after checking the
+ * existing ones for symbolic links. Resolves with the directories it created, outermost first
+ * (`[]` when `host` existed), so that the caller can make them durable or remove them again.
+ */
+export async function createDirectories(fs: FileSystem, root: ContainedRoot, host: string, mode: number): Promise<string[]> {
+  if (host === root.path || (await root.checkDirectory(host))) return [];
+  const first = await fs.mkdir(host, { recursive: true, mode });
+  if (first === undefined) return [];
+  const created: string[] = [];
+  for (let directory = host; directory !== root.path; directory = dirname(directory)) {
+    created.unshift(directory);
+    if (directory === first) break;
+  }
+  return created;
+}
+
+/**
+ * Makes the entries of newly created directories durable by `fsync`ing the directory that holds
+ * each of them: without it, a file acknowledged in a new directory may vanish with the
+ * directory after a power failure on file systems that do not order metadata (XFS, btrfs, NFS).
+ */
+export async function syncCreated(fs: FileSystem, created: readonly string[]): Promise<void> {
+  for (const holder of new Set(created.map((directory) => dirname(directory)))) await syncDirectory(fs, holder);
+}
+
+/**
+ * Removes, innermost first, the directories an operation created before it failed, so a failed
+ * operation leaves nothing visible. Best effort: a directory another writer has filled in the
+ * meantime stays.
+ */
+export async function removeCreated(fs: FileSystem, created: readonly string[]): Promise<void> {
+  for (const directory of [...created].reverse()) {
+    try {
+      await fs.rmdir(directory);
+    } catch {
+      return;
+    }
+  }
+}
