@@ -177,7 +177,9 @@ export interface Backend {
    * Behavior:
    * - Idempotent: deleting a missing path succeeds.
    * - A directory is deleted when empty, or with everything below it when `recursive`.
-   * - The root cannot be deleted.
+   * - Deleting a file never touches anything else: a directory it empties stays (as does the
+   *   source directory a `rename` empties), and siblings sharing its name as a prefix stay.
+   * - The root cannot be deleted, not even recursively.
    *
    * @throws StowageError `STOWAGE_DIRECTORY_NOT_EMPTY`, `STOWAGE_INVALID_PATH`
    */

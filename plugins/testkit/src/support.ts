@@ -39,10 +39,16 @@ export function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-/** Reads a stream to its end. */
+/**
+ * Reads a stream to its end. Chunks are kept by reference, not copied, so a stream that reuses
+ * one buffer for several chunks corrupts the result and fails the case.
+ */
 export async function readAll(stream: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(Buffer.from(chunk as Uint8Array));
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of stream) {
+    if (!(chunk instanceof Uint8Array)) throw new assert.AssertionError({ message: 'a read stream yielded a non-byte chunk' });
+    chunks.push(chunk);
+  }
   return Buffer.concat(chunks);
 }
 
@@ -71,10 +77,13 @@ export async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
   return result;
 }
 
-/** The sorted paths a listing yields, directories marked with a trailing `/`. */
+/** The sorted paths a listing yields, directories marked with a trailing `/`; a repeated entry fails. */
 export async function listing(backend: Backend, path: string, recursive = false): Promise<string[]> {
   const entries = await collect(backend.list(path, { recursive }));
-  return entries.map((entry) => (entry.kind === 'directory' ? `${entry.path}/` : entry.path)).sort();
+  const paths = entries.map((entry) => (entry.kind === 'directory' ? `${entry.path}/` : entry.path)).sort();
+  const repeated = paths.filter((entry, index) => paths[index - 1] === entry);
+  assert.deepEqual(repeated, [], `the listing of ${JSON.stringify(path)} repeats entries`);
+  return paths;
 }
 
 /** Asserts `action` rejects with a `StowageError` of `code`, and returns it. */
@@ -129,6 +138,21 @@ export async function within<T>(promise: Promise<T>, ms: number, what: string): 
 /** Lets pending I/O callbacks run (handles closing after a stream closed). */
 export async function quiesce(): Promise<void> {
   for (let i = 0; i < 5; i++) await nextTurn();
+}
+
+/** Runs `action` and asserts the backend's open resources are back to their level afterwards. */
+export async function withoutLeaks(
+  context: { openResources(): Promise<number | undefined> },
+  action: () => Promise<void>,
+): Promise<void> {
+  await quiesce();
+  const before = await context.openResources();
+  await action();
+  await quiesce();
+  const after = await context.openResources();
+  if (before !== undefined && after !== undefined) {
+    assert.ok(after <= before, `open resources went from ${before} to ${after}`);
+  }
 }
 
 /** Runs `tasks` with at most `limit` in flight. */

@@ -7,6 +7,7 @@ import {
   ForwardingBackend,
   isStowageError,
   normalizePath,
+  parentOf,
   StowageError,
   type Backend,
   type BackendEntry,
@@ -278,6 +279,246 @@ export class WithNativeHashes extends ForwardingBackend {
   }
 }
 
+/** Caches stat results, forgetting them only when the same path is written. */
+class StaleStatCache extends ForwardingBackend {
+  private readonly cache = new Map<string, BackendEntry>();
+
+  override async stat(path: string, options?: OperationOptions): Promise<BackendEntry> {
+    const key = normalizePath(path, { allowRoot: true });
+    const hit = this.cache.get(key);
+    if (hit !== undefined) return hit;
+    const entry = await this.inner.stat(path, options);
+    this.cache.set(key, entry);
+    return entry;
+  }
+
+  override async write(path: string, source: ByteSource, options?: WriteOptions): Promise<BackendEntry> {
+    const entry = await this.inner.write(path, source, options);
+    this.cache.delete(normalizePath(path));
+    return entry;
+  }
+}
+
+/** Reports the moment of the stat as the modification time. */
+class ModifiedNow extends ForwardingBackend {
+  override async stat(path: string, options?: OperationOptions): Promise<BackendEntry> {
+    return { ...(await this.inner.stat(path, options)), modifiedAt: new Date() };
+  }
+}
+
+/** Reports the range length as the size of a ranged read's entry. */
+class RangedEntrySize extends ForwardingBackend {
+  override async read(path: string, options?: ReadOptions): Promise<ReadResult> {
+    const result = await this.inner.read(path, options);
+    return { ...result, entry: { ...result.entry, size: result.length } };
+  }
+}
+
+/** Lists a subdirectory once for every file inside it. */
+class DuplicateSubdirectories extends ForwardingBackend {
+  override async *list(path: string, options: ListOptions = {}): AsyncGenerator<BackendEntry> {
+    if (options.recursive === true) {
+      yield* this.inner.list(path, options);
+      return;
+    }
+    const base = normalizePath(path, { allowRoot: true });
+    for await (const entry of this.inner.list(path, { ...options, recursive: true })) {
+      const rest = base === '' ? entry.path : entry.path.slice(base.length + 1);
+      const child = rest.split('/')[0] as string;
+      const childPath = base === '' ? child : `${base}/${child}`;
+      if (childPath === entry.path) yield entry;
+      else if (entry.kind === 'file') yield { path: childPath, kind: 'directory', size: 0 };
+    }
+  }
+}
+
+/** Answers a listing below a file with NOT_A_DIRECTORY instead of nothing. */
+class ListBelowFileFails extends ForwardingBackend {
+  override async *list(path: string, options?: ListOptions): AsyncGenerator<BackendEntry> {
+    const parent = parentOf(normalizePath(path, { allowRoot: true }));
+    const above = await this.inner.stat(parent).catch(() => undefined);
+    if (above?.kind === 'file') throw new StowageError('STOWAGE_NOT_A_DIRECTORY', 'Not a directory', { context: { backend: 'broken', operation: 'list' } });
+    yield* this.inner.list(path, options);
+  }
+}
+
+/** Deletes, with a file, the siblings whose names start with its name. */
+class DeletesByPrefix extends ForwardingBackend {
+  override async delete(path: string, options?: DeleteOptions): Promise<void> {
+    await this.inner.delete(path, options);
+    const key = normalizePath(path);
+    for await (const entry of this.inner.list(parentOf(key))) {
+      if (entry.kind === 'file' && entry.path.startsWith(key)) await this.inner.delete(entry.path);
+    }
+  }
+}
+
+/** Wipes everything on a recursive delete of the root before rejecting it. */
+class WipesRoot extends ForwardingBackend {
+  override async delete(path: string, options?: DeleteOptions): Promise<void> {
+    if (normalizePath(path, { allowRoot: true }) === '' && options?.recursive === true) {
+      for await (const entry of this.inner.list('')) await this.inner.delete(entry.path, { recursive: true });
+    }
+    return this.inner.delete(path, options);
+  }
+}
+
+/** Removes a directory its delete emptied, as object stores do when folders are only prefixes. */
+class PrunesEmptyParents extends ForwardingBackend {
+  override async delete(path: string, options?: DeleteOptions): Promise<void> {
+    await this.inner.delete(path, options);
+    const parent = parentOf(normalizePath(path));
+    if (parent === '') return;
+    for await (const _ of this.inner.list(parent)) return;
+    await this.inner.delete(parent);
+  }
+}
+
+/** Commits as soon as the expected size has arrived, before the source has ended. */
+class CommitsAtSize extends ForwardingBackend {
+  override async write(path: string, source: ByteSource, options: WriteOptions = {}): Promise<BackendEntry> {
+    const size = options.size;
+    if (size === undefined) return this.inner.write(path, source, options);
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    let entry: BackendEntry | undefined;
+    for await (const chunk of source) {
+      chunks.push(chunk);
+      total += chunk.byteLength;
+      if (total > size) throw new StowageError('STOWAGE_SIZE_MISMATCH', 'too long');
+      if (total === size && entry === undefined) entry = await this.inner.write(path, chunks);
+    }
+    return entry ?? this.inner.write(path, chunks, options);
+  }
+}
+
+/** Turns string chunks into bytes instead of refusing them. */
+class AcceptsStrings extends ForwardingBackend {
+  override async write(path: string, source: ByteSource, options?: WriteOptions): Promise<BackendEntry> {
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of source as AsyncIterable<unknown>) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk as Uint8Array));
+    return this.inner.write(path, chunks, options);
+  }
+}
+
+/** Guesses what malformed ranges mean (negative offsets from the end, length 0 as the rest). */
+class GuessesRanges extends ForwardingBackend {
+  override read(path: string, options: ReadOptions = {}): Promise<ReadResult> {
+    const range = options.range as { offset?: number; length?: number; suffix?: number } | undefined;
+    if (range === undefined) return this.inner.read(path, options);
+    if (range.suffix !== undefined) return this.inner.read(path, { ...options, range: { suffix: Math.max(1, Math.floor(range.suffix)) } });
+    const offset = range.offset ?? 0;
+    if (offset < 0) return this.inner.read(path, { ...options, range: { suffix: -offset } });
+    const length = range.length === undefined || range.length === 0 ? undefined : Math.max(1, Math.floor(range.length));
+    return this.inner.read(path, { ...options, range: length === undefined ? { offset: Math.floor(offset) } : { offset: Math.floor(offset), length } });
+  }
+}
+
+/** Emits every chunk from one shared buffer, overwriting what consumers still hold. */
+class ReusesBuffer extends ForwardingBackend {
+  override async read(path: string, options?: ReadOptions): Promise<ReadResult> {
+    const result = await this.inner.read(path, options);
+    const shared = Buffer.alloc(16 * 1024);
+    async function* reuse(): AsyncGenerator<Buffer> {
+      for await (const chunk of result.stream) {
+        const bytes = chunk as Buffer;
+        for (let offset = 0; offset < bytes.byteLength; offset += shared.byteLength) {
+          const piece = bytes.subarray(offset, offset + shared.byteLength);
+          piece.copy(shared);
+          yield shared.subarray(0, piece.byteLength);
+        }
+      }
+    }
+    return { ...result, stream: Readable.from(reuse(), { objectMode: false }) };
+  }
+}
+
+/** Ends every read stream cleanly after 4 MiB. */
+class CutsAt4MiB extends ForwardingBackend {
+  override async read(path: string, options?: ReadOptions): Promise<ReadResult> {
+    const result = await this.inner.read(path, options);
+    async function* capped(): AsyncGenerator<Buffer> {
+      let sent = 0;
+      for await (const chunk of result.stream) {
+        const bytes = (chunk as Buffer).subarray(0, Math.max(0, 4 * 1024 * 1024 - sent));
+        sent += bytes.byteLength;
+        if (bytes.byteLength > 0) yield bytes;
+        if (sent >= 4 * 1024 * 1024) break;
+      }
+    }
+    return { ...result, stream: Readable.from(capped(), { objectMode: false }) };
+  }
+}
+
+/** Not atomic: streams the live file piece by piece and ends cleanly when it has shrunk. */
+class LiveReads extends ForwardingBackend {
+  override readonly capabilities: Capabilities = defineCapabilities({ ...this.inner.capabilities, writeIsAtomic: false });
+
+  override async read(path: string, options?: ReadOptions): Promise<ReadResult> {
+    const first = await this.inner.read(path, options);
+    first.stream.destroy();
+    const inner = this.inner;
+    async function* live(): AsyncGenerator<Buffer> {
+      for (let offset = first.offset; offset < first.offset + first.length; offset += 65_536) {
+        const length = Math.min(65_536, first.offset + first.length - offset);
+        const piece = await inner.read(path, { range: { offset, length } }).catch(() => undefined);
+        if (piece === undefined) return;
+        yield await readAll(piece.stream);
+      }
+    }
+    return { ...first, stream: Readable.from(live(), { objectMode: false }) };
+  }
+}
+
+/** Copies with a ranged read from offset 0, which an empty file cannot satisfy. */
+class CopiesByRange extends ForwardingBackend {
+  override async copy(from: string, to: string, options?: OperationOptions): Promise<BackendEntry> {
+    const { stream } = await this.inner.read(from, { ...options, range: { offset: 0 } });
+    return this.inner.write(to, stream, options);
+  }
+}
+
+/** Creates the target's parents before checking the source of a copy. */
+class CopyMakesParentsFirst extends ForwardingBackend {
+  override async copy(from: string, to: string, options?: OperationOptions): Promise<BackendEntry> {
+    const parent = parentOf(normalizePath(to));
+    if (parent !== '') await this.inner.createDir(parent);
+    return this.inner.copy!(from, to, options);
+  }
+}
+
+/** Checks the signal of a listing once, at the start, and never again. */
+class ListAbortAtStartOnly extends ForwardingBackend {
+  override list(path: string, options: ListOptions = {}): AsyncIterable<BackendEntry> {
+    const { signal, ...rest } = options;
+    const inner = this.inner;
+    return (async function* () {
+      if (signal?.aborted === true) throw new StowageError('STOWAGE_ABORTED', 'aborted');
+      yield* inner.list(path, rest);
+    })();
+  }
+}
+
+/** Adds an abort listener for every stat and never removes it. */
+class LeaksAbortListeners extends ForwardingBackend {
+  override stat(path: string, options?: OperationOptions): Promise<BackendEntry> {
+    options?.signal?.addEventListener('abort', () => undefined);
+    return this.inner.stat(path, options);
+  }
+}
+
+/** After a failed write, fires off a cleanup that rejects with nobody listening. */
+class UnhandledCleanup extends ForwardingBackend {
+  override async write(path: string, source: ByteSource, options?: WriteOptions): Promise<BackendEntry> {
+    try {
+      return await this.inner.write(path, source, options);
+    } catch (error) {
+      void Promise.reject(new Error('cleanup failed'));
+      throw error;
+    }
+  }
+}
+
 /** Has `close`; once closed, operations reject with `STOWAGE_UNAVAILABLE` unless `broken`. */
 export class WithClose extends ForwardingBackend {
   override readonly capabilities: Capabilities = defineCapabilities({ ...this.inner.capabilities, close: true });
@@ -351,6 +592,25 @@ export const BROKEN_BACKENDS: readonly BrokenBackend[] = [
   { name: 'has copy while its capabilities deny it', create: over(CapabilitiesLie), caughtBy: ['capabilities/shape'] },
   { name: 'reads directories as empty files', create: over(DirectoriesReadEmpty), caughtBy: ['read/directory'] },
   { name: 'keeps working after close', create: () => new WithClose(createMemoryBackend(), true), caughtBy: ['capabilities/close'] },
+  { name: 'caches stat results too long', create: over(StaleStatCache), caughtBy: ['stat/fresh-after-change'] },
+  { name: 'reports the time of the stat as modifiedAt', create: over(ModifiedNow), caughtBy: ['stat/modified-at-tracks-content'] },
+  { name: 'reports the range length as the size of a ranged read', create: over(RangedEntrySize), caughtBy: ['read/entry-agrees'] },
+  { name: 'lists a subdirectory once per file in it', create: over(DuplicateSubdirectories), caughtBy: ['list/no-duplicates'] },
+  { name: 'fails to list below a file', create: over(ListBelowFileFails), caughtBy: ['list/below-file'] },
+  { name: 'deletes siblings sharing a prefix', create: over(DeletesByPrefix), caughtBy: ['delete/not-by-prefix'] },
+  { name: 'wipes everything on a recursive delete of the root', create: over(WipesRoot), caughtBy: ['paths/root'] },
+  { name: 'prunes directories a delete empties', create: over(PrunesEmptyParents), caughtBy: ['delete/keeps-parent'] },
+  { name: 'commits once the expected size has arrived', create: over(CommitsAtSize), caughtBy: ['write/size-met-then-fails'] },
+  { name: 'accepts string chunks', create: over(AcceptsStrings), caughtBy: ['write/non-byte-chunks'] },
+  { name: 'guesses what malformed ranges mean', create: over(GuessesRanges), caughtBy: ['range/programmer-errors'] },
+  { name: 'reuses one buffer for every chunk', create: over(ReusesBuffer), caughtBy: ['read/whole', 'read/concurrent'] },
+  { name: 'ends read streams cleanly after 4 MiB', create: over(CutsAt4MiB), caughtBy: ['read/over-4-mib'] },
+  { name: 'ends a read cleanly when its file shrinks', create: over(LiveReads), caughtBy: ['read/no-short-clean-end'] },
+  { name: 'cannot copy an empty file', create: over(CopiesByRange), caughtBy: ['copy/empty-file'] },
+  { name: 'makes copy targets’ parents before checking the source', create: over(CopyMakesParentsFirst), caughtBy: ['copy/missing'] },
+  { name: 'checks a listing’s signal only at the start', create: over(ListAbortAtStartOnly), caughtBy: ['abort/list-mid-iteration'] },
+  { name: 'leaves abort listeners on the caller’s signal', create: over(LeaksAbortListeners), caughtBy: ['abort/listeners-released'] },
+  { name: 'leaves a rejected cleanup unhandled', create: over(UnhandledCleanup), caughtBy: ['write/size-short', 'write/failing-source'] },
   {
     name: 'reports a wrong native hash',
     create: () => new WithNativeHashes(createMemoryBackend({ name: 'broken' }), (bytes) => createHash('sha256').update(bytes).digest('hex')),

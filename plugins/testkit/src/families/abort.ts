@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
+import { getEventListeners } from 'node:events';
 import { Readable } from 'node:stream';
 import { isStowageError, type Backend } from '@stowage/core';
-import type { CaseContext, ConformanceCase } from '../case.js';
+import type { ConformanceCase } from '../case.js';
 import {
   assertContent,
   assertMissing,
@@ -12,21 +13,11 @@ import {
   listing,
   patternBytes,
   quiesce,
+  readAll,
   within,
+  withoutLeaks,
   writeFile,
 } from '../support.js';
-
-/** Runs `action` and asserts the backend's open resources are back to their level afterwards. */
-async function withoutLeaks(context: CaseContext, action: () => Promise<void>): Promise<void> {
-  await quiesce();
-  const before = await context.openResources();
-  await action();
-  await quiesce();
-  const after = await context.openResources();
-  if (before !== undefined && after !== undefined) {
-    assert.ok(after <= before, `open resources went from ${before} to ${after}`);
-  }
-}
 
 /** Waits for the first chunk without switching the stream to flowing mode. */
 async function firstChunk(stream: Readable): Promise<void> {
@@ -200,6 +191,38 @@ export const abortCases: readonly ConformanceCase[] = [
       await settle();
       await assertContent(backend, 'existing', 'old content');
       await assertMissing(backend, 'new');
+    },
+  },
+  {
+    id: 'abort/list-mid-iteration',
+    name: 'aborting a listing mid-iteration rejects its next step with ABORTED',
+    async run({ backend }) {
+      for (let i = 0; i < 20; i++) await writeFile(backend, `many/${String(i)}`, 'x');
+      const controller = new AbortController();
+      const iterator = backend.list('many', { signal: controller.signal })[Symbol.asyncIterator]();
+      assert.notEqual((await iterator.next()).done, true);
+      controller.abort();
+      await expectCode(async () => {
+        for (let step = await iterator.next(); step.done !== true; step = await iterator.next());
+      }, 'STOWAGE_ABORTED');
+    },
+  },
+  {
+    id: 'abort/listeners-released',
+    name: 'finished operations remove the abort listeners they added to a long-lived signal',
+    async run({ backend }) {
+      const signal = new AbortController().signal;
+      await backend.write('f', [bytesOf('x')], { signal });
+      await backend.stat('f', { signal });
+      await readAll((await backend.read('f', { signal })).stream);
+      await readAll((await backend.read('f', { signal, range: { offset: 0, length: 1 } })).stream);
+      await collect(backend.list('', { signal }));
+      await backend.createDir('d', { signal });
+      await backend.delete('d', { signal });
+      if (backend.copy !== undefined) await backend.copy('f', 'g', { signal });
+      if (backend.rename !== undefined) await backend.rename('f', 'h', { signal });
+      await quiesce();
+      assert.equal(getEventListeners(signal, 'abort').length, 0, 'abort listeners left on the signal');
     },
   },
   {

@@ -64,7 +64,7 @@ export const capabilityCases: readonly ConformanceCase[] = [
   },
   {
     id: 'capabilities/native-hashes',
-    name: 'a file reports each native hash the capabilities declare, and each is correct',
+    name: 'a file reports each native hash the capabilities declare, correct also after an overwrite',
     async run({ backend }) {
       // Over 4 MiB, so block-wise hashes (Dropbox's) span more than one block.
       const bytes = patternBytes(4 * 1024 * 1024 + 70_000, 3);
@@ -72,6 +72,12 @@ export const capabilityCases: readonly ConformanceCase[] = [
       const entry = await backend.stat('hashed.bin');
       for (const algorithm of backend.capabilities.nativeHashes) {
         assert.equal(entry.hashes?.[algorithm], digestOf(algorithm, bytes), `native ${algorithm}`);
+      }
+      const replaced = patternBytes(70_000, 4);
+      await writeFile(backend, 'hashed.bin', replaced);
+      const after = await backend.stat('hashed.bin');
+      for (const algorithm of backend.capabilities.nativeHashes) {
+        assert.equal(after.hashes?.[algorithm], digestOf(algorithm, replaced), `native ${algorithm} after an overwrite`);
       }
     },
   },

@@ -19,6 +19,31 @@ export const deleteCases: readonly ConformanceCase[] = [
     },
   },
   {
+    id: 'delete/not-by-prefix',
+    name: 'deleting a file leaves siblings whose names start with its name',
+    async run({ backend, settle }) {
+      for (const path of ['dir/gone', 'dir/gone.bak', 'dir/gone-2', 'dir/gonezo/x']) await writeFile(backend, path, path);
+      await backend.delete('dir/gone');
+      await settle();
+      assert.deepEqual(await listing(backend, 'dir', true), ['dir/gone-2', 'dir/gone.bak', 'dir/gonezo/', 'dir/gonezo/x']);
+    },
+  },
+  {
+    id: 'delete/keeps-parent',
+    name: 'deleting or moving away the last file of a directory keeps the directory',
+    async run({ backend, settle }) {
+      await writeFile(backend, 'parent/only', 'x');
+      await backend.delete('parent/only');
+      if (backend.rename !== undefined) {
+        await writeFile(backend, 'from/only', 'x');
+        await backend.rename('from/only', 'to');
+      }
+      await settle();
+      assert.equal((await backend.stat('parent')).kind, 'directory');
+      if (backend.rename !== undefined) assert.equal((await backend.stat('from')).kind, 'directory');
+    },
+  },
+  {
     id: 'delete/idempotent',
     name: 'deleting a missing path succeeds, also twice, in a missing directory and below a file',
     async run({ backend }) {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { ERROR_CODES, isStowageError, type Backend, type BackendOperation, type StowageErrorCode } from '@stowage/core';
 import type { ConformanceCase } from '../case.js';
-import { collect, writeFile } from '../support.js';
+import { collect, expectCode, writeFile } from '../support.js';
 
 interface Failure {
   readonly operation: BackendOperation;
@@ -27,6 +27,25 @@ const FAILURES: readonly Failure[] = [
     path: 'dir/file/child',
     code: 'STOWAGE_NOT_A_DIRECTORY',
     act: (b) => b.write('/dir/file/child', [Buffer.from('x')]),
+  },
+  {
+    operation: 'write',
+    path: 'new',
+    code: 'STOWAGE_DIGEST_MISMATCH',
+    act: (b) => b.write('/new', [Buffer.from('x')], { digest: { algorithm: 'sha256', hex: '0'.repeat(64) } }),
+  },
+  {
+    operation: 'write',
+    path: 'new',
+    code: 'STOWAGE_ABORTED',
+    act: (b) =>
+      b.write(
+        'new/',
+        (async function* () {
+          yield Buffer.from('x');
+          throw new Error('the source failed');
+        })(),
+      ),
   },
   {
     operation: 'write',
@@ -63,6 +82,16 @@ async function failureOf(failure: Failure, backend: Backend): Promise<unknown> {
   assert.fail(`${failure.operation} ${failure.path}: expected ${failure.code}, but it succeeded`);
 }
 
+/** Invalid paths: context names the backend and the operation (the path itself is not echoed). */
+const INVALID: ReadonlyArray<[BackendOperation, (backend: Backend) => Promise<unknown>]> = [
+  ['stat', (b) => b.stat('a/../b')],
+  ['read', (b) => b.read('a/../b')],
+  ['write', (b) => b.write('a/../b', [Buffer.from('x')])],
+  ['list', (b) => collect(b.list('a/../b'))],
+  ['delete', (b) => b.delete('a/../b')],
+  ['createDir', (b) => b.createDir('a/../b')],
+];
+
 /** The errors family: every rejection is a StowageError with a registered code and full context. */
 export const errorCases: readonly ConformanceCase[] = [
   {
@@ -78,6 +107,18 @@ export const errorCases: readonly ConformanceCase[] = [
         assert.equal(error.context.backend, backend.info.name, `${label}: context.backend`);
         assert.equal(error.context.operation, failure.operation, `${label}: context.operation`);
         assert.equal(error.context.path, failure.path, `${label}: context.path`);
+      }
+    },
+  },
+  {
+    id: 'errors/invalid-path-context',
+    name: 'an invalid path is rejected with INVALID_PATH naming the backend and the operation, not retryable',
+    async run({ backend }) {
+      for (const [operation, act] of INVALID) {
+        const error = await expectCode(act(backend), 'STOWAGE_INVALID_PATH', operation);
+        assert.equal(error.context.backend, backend.info.name, `${operation}: context.backend`);
+        assert.equal(error.context.operation, operation, `${operation}: context.operation`);
+        assert.equal(error.retryable, false);
       }
     },
   },

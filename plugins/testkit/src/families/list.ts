@@ -64,6 +64,54 @@ export const listCases: readonly ConformanceCase[] = [
     },
   },
   {
+    id: 'list/below-file',
+    name: 'listing a path below a file yields nothing: it does not exist',
+    async run({ backend }) {
+      await writeFile(backend, 'file.txt', 'x');
+      assert.deepEqual(await listing(backend, 'file.txt/child'), []);
+      assert.deepEqual(await listing(backend, 'file.txt/child/deeper', true), []);
+    },
+  },
+  {
+    id: 'list/no-duplicates',
+    name: 'a subdirectory with several entries is listed once in every listing',
+    async run({ backend, settle }) {
+      await writeFile(backend, 'dir/sub/a', 'a');
+      await writeFile(backend, 'dir/sub/b', 'b');
+      await writeFile(backend, 'dir/sub/c/d', 'd');
+      await writeFile(backend, 'dir/x', 'x');
+      await settle();
+      assert.deepEqual(await listing(backend, 'dir'), ['dir/sub/', 'dir/x']);
+      assert.deepEqual(await listing(backend, ''), ['dir/']);
+      assert.equal((await listing(backend, '', true)).length, 7);
+    },
+  },
+  {
+    id: 'list/fresh-after-change',
+    name: 'a listing taken again after delete, copy and rename reflects them',
+    async run({ backend, settle }) {
+      for (const name of ['a', 'b', 'c']) await writeFile(backend, `d/${name}`, name);
+      await backend.createDir('d/e');
+      await settle();
+      assert.deepEqual(await listing(backend, 'd'), ['d/a', 'd/b', 'd/c', 'd/e/']);
+      await listing(backend, '', true);
+      await backend.delete('d/a');
+      await backend.delete('d/e');
+      const expected = ['d/b', 'd/c'];
+      if (backend.copy !== undefined) {
+        await backend.copy('d/b', 'd/f');
+        expected.push('d/f');
+      }
+      if (backend.rename !== undefined) {
+        await backend.rename('d/c', 'd/g');
+        expected.splice(expected.indexOf('d/c'), 1, 'd/g');
+      }
+      await settle();
+      assert.deepEqual(await listing(backend, 'd'), [...expected].sort());
+      assert.deepEqual(await listing(backend, '', true), ['d/', ...expected].sort());
+    },
+  },
+  {
     id: 'list/file',
     name: 'listing a file rejects with NOT_A_DIRECTORY',
     async run({ backend, settle }) {

@@ -55,6 +55,11 @@ const INVALID_PATHS: readonly string[] = [
   'del\x7f',
   'c1\u0085control',
   'lone\ud800surrogate',
+  'lone\udc00low',
+  'trailing\ud800',
+  'rev\udc00\ud800ersed',
+  'c1\u0080',
+  'c1\u009f',
   'x'.repeat(256),
   `${'é'.repeat(128)}`,
   'a/'.repeat(520),
@@ -170,11 +175,15 @@ export const pathCases: readonly ConformanceCase[] = [
   },
   {
     id: 'paths/root',
-    name: 'the root cannot be read, written or deleted as a file',
+    name: 'the root cannot be read, written or deleted, not even recursively',
     async run({ backend }) {
       await expectCode(backend.read(''), 'STOWAGE_INVALID_PATH', 'read root');
       await expectCode(backend.write('/', [Buffer.from('x')]), 'STOWAGE_INVALID_PATH', 'write root');
       await expectCode(backend.delete('//'), 'STOWAGE_INVALID_PATH', 'delete root');
+      await writeFile(backend, 'keep/me', 'x');
+      await expectCode(backend.delete('', { recursive: true }), 'STOWAGE_INVALID_PATH', 'recursive delete of the root');
+      await expectCode(backend.delete('/', { recursive: true }), 'STOWAGE_INVALID_PATH', 'recursive delete of "/"');
+      assert.deepEqual(await listing(backend, '', true), ['keep/', 'keep/me'], 'nothing was deleted');
     },
   },
 ];

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { Backend, ReadRange } from '@stowage/core';
 import type { ConformanceCase } from '../case.js';
-import { expectCode, patternBytes, readAll, writeFile } from '../support.js';
+import { expectCode, patternBytes, readAll, withoutLeaks, writeFile } from '../support.js';
 
 async function readRange(backend: Backend, path: string, range: ReadRange): Promise<{ offset: number; length: number; bytes: Buffer }> {
   const result = await backend.read(path, { range });
@@ -76,14 +76,27 @@ export const rangeCases: readonly ConformanceCase[] = [
   {
     id: 'range/unsatisfiable',
     name: 'an offset at or past the end rejects with RANGE_NOT_SATISFIABLE and the size in context',
-    async run({ backend }) {
+    async run(context) {
+      const { backend } = context;
       await writeFile(backend, 'file.bin', patternBytes(SIZE));
-      for (const range of [{ offset: SIZE }, { offset: SIZE, length: 1 }, { offset: SIZE * 2 }]) {
-        const error = await expectCode(backend.read('file.bin', { range }), 'STOWAGE_RANGE_NOT_SATISFIABLE', JSON.stringify(range));
-        assert.equal(error.context.size, SIZE, 'context.size');
-      }
+      await withoutLeaks(context, async () => {
+        for (const range of [{ offset: SIZE }, { offset: SIZE, length: 1 }, { offset: SIZE * 2 }]) {
+          const error = await expectCode(backend.read('file.bin', { range }), 'STOWAGE_RANGE_NOT_SATISFIABLE', JSON.stringify(range));
+          assert.equal(error.context.size, SIZE, 'context.size');
+        }
+      });
       const zero = await expectCode(backend.read('file.bin', { range: { suffix: 0 } }), 'STOWAGE_RANGE_NOT_SATISFIABLE', 'zero suffix');
       assert.equal(zero.context.size, SIZE);
+    },
+  },
+  {
+    id: 'range/programmer-errors',
+    name: 'negative, fractional and zero-length ranges are TypeErrors, never a guessed slice',
+    async run({ backend }) {
+      await writeFile(backend, 'file.bin', patternBytes(1000));
+      for (const range of [{ offset: -10 }, { offset: 0, length: 0 }, { offset: 1.5 }, { offset: 0, length: 2.5 }, { suffix: -1 }]) {
+        await assert.rejects(backend.read('file.bin', { range }), TypeError, JSON.stringify(range));
+      }
     },
   },
   {

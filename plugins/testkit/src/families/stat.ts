@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { ConformanceCase } from '../case.js';
-import { collect, expectCode, patternBytes, writeFile } from '../support.js';
+import { assertMissing, collect, expectCode, patternBytes, writeFile } from '../support.js';
 
 /** The stat family: files, directories, the root, missing paths, times and etags. */
 export const statCases: readonly ConformanceCase[] = [
@@ -66,6 +66,55 @@ export const statCases: readonly ConformanceCase[] = [
       assert.ok(modifiedAt instanceof Date, 'modifiedAt is a Date');
       const time = modifiedAt.getTime();
       assert.ok(time >= before - precision && time <= after + precision, `modifiedAt ${time} within [${before}, ${after}] ± ${precision}`);
+    },
+  },
+  {
+    id: 'stat/modified-at-tracks-content',
+    name: 'modifiedAt stays while the file is unchanged, moves with an overwrite, and listings report the same Date',
+    appliesTo: (capabilities) => capabilities.statHasModifiedAt,
+    async run({ backend, settle }) {
+      const precision = backend.capabilities.modifiedAtPrecisionMs;
+      await writeFile(backend, 'timed', 'first');
+      await settle();
+      const first = (await backend.stat('timed')).modifiedAt?.getTime();
+      await new Promise((resolve) => setTimeout(resolve, precision + 60));
+      assert.equal((await backend.stat('timed')).modifiedAt?.getTime(), first, 'modifiedAt is stable while unchanged');
+      const before = Date.now();
+      await writeFile(backend, 'timed', 'second');
+      const after = Date.now();
+      await settle();
+      const second = (await backend.stat('timed')).modifiedAt;
+      assert.ok(second instanceof Date, 'modifiedAt is a Date');
+      const time = second.getTime();
+      assert.ok(time >= before - precision && time <= after + precision, 'an overwrite moves modifiedAt to its own time');
+      const listed = (await collect(backend.list(''))).find((entry) => entry.path === 'timed');
+      assert.ok(listed?.modifiedAt instanceof Date, 'the listing reports modifiedAt as a Date');
+      assert.ok(Math.abs(listed.modifiedAt.getTime() - time) <= precision, 'listing and stat agree on modifiedAt');
+    },
+  },
+  {
+    id: 'stat/fresh-after-change',
+    name: 'stat sees copy, rename and recursive delete at once, also for paths it reported before',
+    async run({ backend, settle }) {
+      await writeFile(backend, 'src', 'abc');
+      await writeFile(backend, 'dst', 'a longer old content');
+      await writeFile(backend, 'moved', 'm');
+      await writeFile(backend, 'tree/sub/leaf', 'x');
+      for (const path of ['src', 'dst', 'moved', 'tree/sub', 'tree/sub/leaf']) await backend.stat(path);
+      if (backend.copy !== undefined) {
+        await backend.copy('src', 'dst');
+        await settle();
+        assert.equal((await backend.stat('dst')).size, 3, 'the size of a copy target');
+      }
+      if (backend.rename !== undefined) {
+        await backend.rename('moved', 'moved-to');
+        await settle();
+        await assertMissing(backend, 'moved', 'a renamed-away source');
+      }
+      await backend.delete('tree', { recursive: true });
+      await settle();
+      await assertMissing(backend, 'tree/sub', 'a directory below a recursively deleted one');
+      await assertMissing(backend, 'tree/sub/leaf', 'a file below a recursively deleted directory');
     },
   },
   {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { Backend, BackendEntry, OperationOptions } from '@stowage/core';
 import type { ConformanceCase } from '../case.js';
-import { assertContent, assertMissing, expectCode, listing, writeFile } from '../support.js';
+import { assertContent, assertMissing, expectCode, listing, readFile, writeFile } from '../support.js';
 
 type Transfer = 'copy' | 'rename';
 type TransferCall = (from: string, to: string, options?: OperationOptions) => Promise<BackendEntry>;
@@ -25,12 +25,15 @@ function casesFor(operation: Transfer): ConformanceCase[] {
       appliesTo,
       async run({ backend, settle }) {
         await writeFile(backend, 'source', 'content');
-        const entry = await call(backend, operation)('source', 'target');
-        assert.equal(entry.path, 'target');
+        const entry = await call(backend, operation)('/source', '//new/target/');
+        assert.equal(entry.path, 'new/target', 'the entry has the normalized target path');
         assert.equal(entry.kind, 'file');
         assert.equal(entry.size, 7);
         await settle();
-        await assertContent(backend, 'target', 'content');
+        const stat = await backend.stat('new/target');
+        assert.equal(stat.size, entry.size);
+        if (backend.capabilities.statHasEtag) assert.equal(entry.etag, stat.etag, 'the entry agrees with stat');
+        await assertContent(backend, 'new/target', 'content');
         await sourceAfter(backend, 'content');
       },
     },
@@ -41,9 +44,11 @@ function casesFor(operation: Transfer): ConformanceCase[] {
       async run({ backend, settle }) {
         await writeFile(backend, 'source', 'new');
         await writeFile(backend, 'target', 'a much longer old content');
+        const old = (await backend.stat('target')).etag;
         await call(backend, operation)('source', 'target');
         await settle();
         await assertContent(backend, 'target', 'new');
+        if (backend.capabilities.statHasEtag) assert.notEqual((await backend.stat('target')).etag, old, 'the target has a new etag');
         await sourceAfter(backend, 'new');
       },
     },
@@ -65,8 +70,9 @@ function casesFor(operation: Transfer): ConformanceCase[] {
       appliesTo,
       async run({ backend, settle }) {
         await expectCode(call(backend, operation)('missing', 'target'), 'STOWAGE_NOT_FOUND');
+        await expectCode(call(backend, operation)('missing', 'new/dirs/target'), 'STOWAGE_NOT_FOUND');
         await settle();
-        assert.deepEqual(await listing(backend, '', true), []);
+        assert.deepEqual(await listing(backend, '', true), [], 'not even the target parents were made');
       },
     },
     {
@@ -93,6 +99,17 @@ function casesFor(operation: Transfer): ConformanceCase[] {
         await settle();
         await assertContent(backend, 'source', 'x');
         await assertContent(backend, 'file', 'f');
+      },
+    },
+    {
+      id: `${operation}/empty-file`,
+      name: `${operation} of an empty file gives an empty file`,
+      appliesTo,
+      async run({ backend }) {
+        await backend.write('empty', []);
+        const entry = await call(backend, operation)('empty', 'target');
+        assert.equal(entry.size, 0);
+        assert.equal((await readFile(backend, 'target')).byteLength, 0);
       },
     },
     {

@@ -122,6 +122,33 @@ export const writeCases: readonly ConformanceCase[] = [
     },
   },
   {
+    id: 'write/size-met-then-fails',
+    name: 'a source that reaches its expected size and then throws or yields more commits nothing',
+    async run({ backend, settle }) {
+      async function* exactThenThrow(): AsyncGenerator<Uint8Array> {
+        yield bytesOf('12345');
+        throw new Error('late failure');
+      }
+      await writeFile(backend, 'existing', 'old');
+      await expectCode(backend.write('existing', exactThenThrow(), { size: 5 }), 'STOWAGE_ABORTED', 'throw after size');
+      await expectCode(backend.write('existing', [bytesOf('12345'), bytesOf('6')], { size: 5 }), 'STOWAGE_SIZE_MISMATCH', 'extra chunk');
+      await expectCode(backend.write('new', exactThenThrow(), { size: 5 }), 'STOWAGE_ABORTED', 'new file');
+      await settle();
+      await assertContent(backend, 'existing', 'old');
+      await assertMissing(backend, 'new');
+    },
+  },
+  {
+    id: 'write/non-byte-chunks',
+    name: 'chunks that are not Uint8Arrays reject with TypeError and store nothing',
+    async run({ backend }) {
+      await assert.rejects(backend.write('strings', ['text'] as unknown as Uint8Array[]), TypeError, 'a string chunk');
+      await assert.rejects(backend.write('numbers', [[1, 2, 3]] as unknown as Uint8Array[]), TypeError, 'an array chunk');
+      await assertMissing(backend, 'strings');
+      await assertMissing(backend, 'numbers');
+    },
+  },
+  {
     id: 'write/expectations-met',
     name: 'a source matching its expected size and digests is stored',
     async run({ backend }) {
