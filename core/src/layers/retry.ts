@@ -187,8 +187,9 @@ class RetryBackend extends ForwardingBackend {
     error: unknown,
   ): Promise<void> {
     const { attempts, baseDelayMs, maxDelayMs, maxRetryAfterMs, random, sleep, onRetry } = this.settings;
-    if (options?.signal?.aborted === true) throw abortedError(options.signal, { backend: this.info.name, operation, path });
     if (!isStowageError(error) || !error.retryable || attempt >= attempts) throw error;
+    // A retry is due, but the caller has gone: say so, rather than pass on a retryable error.
+    if (options?.signal?.aborted === true) throw abortedError(options.signal, { backend: this.info.name, operation, path });
     const retryAfter = error.retryAfterMs ?? 0;
     if (retryAfter > maxRetryAfterMs) throw error;
     const backoff = Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1));

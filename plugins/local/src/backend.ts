@@ -80,11 +80,9 @@ export class LocalBackend implements Backend {
    * @returns how many were removed.
    */
   sweepStaging(olderThanMs: number = this.options.staleTempAfterMs): Promise<number> {
-    return withErrorContext({ backend: this.info.name }, () =>
-      this.staging.sweep(olderThanMs).catch((error: unknown) => {
-        throw mapFsError(error, { backend: this.info.name });
-      }),
-    );
+    return this.staging.sweep(olderThanMs).catch((error: unknown) => {
+      throw mapFsError(error, { backend: this.info.name });
+    });
   }
 
   stat(path: string, options?: OperationOptions): Promise<BackendEntry> {
