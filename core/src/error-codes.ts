@@ -28,6 +28,14 @@ export type StowageErrorCode =
   | 'STOWAGE_PERMISSION_DENIED'
   | 'STOWAGE_UNSAFE_PATH'
   | 'STOWAGE_IO'
+  | 'STOWAGE_INVALID_ARGUMENT'
+  | 'STOWAGE_UNAUTHENTICATED'
+  | 'STOWAGE_FORBIDDEN'
+  | 'STOWAGE_ALREADY_EXISTS'
+  | 'STOWAGE_TOO_LARGE'
+  | 'STOWAGE_REJECTED'
+  | 'STOWAGE_LOOP_DETECTED'
+  | 'STOWAGE_LOST'
   | 'STOWAGE_INTERNAL';
 
 /** What the registry records for one code. */
@@ -135,6 +143,54 @@ export const ERROR_CODES: Readonly<Record<StowageErrorCode, ErrorCodeSpec>> = Ob
     status: 500,
     retryable: false,
     meaning: 'The storage failed to read or write (EIO, a cross-device rename, a file shorter than its size).',
+  },
+  STOWAGE_INVALID_ARGUMENT: {
+    status: 400,
+    retryable: false,
+    meaning:
+      'An argument of a media operation is malformed: a long id that is not 64 lowercase hex, an empty folder-like, an unknown option value; the message names it.',
+  },
+  STOWAGE_UNAUTHENTICATED: {
+    status: 401,
+    retryable: false,
+    meaning:
+      'The entry is private and the caller named no principal.',
+  },
+  STOWAGE_FORBIDDEN: {
+    status: 403,
+    retryable: false,
+    meaning:
+      'The caller is known but may not perform the operation on the entry.',
+  },
+  STOWAGE_ALREADY_EXISTS: {
+    status: 409,
+    retryable: false,
+    meaning:
+      'A catalog key `(id, filename)` or another unique key is already taken; nothing was changed.',
+  },
+  STOWAGE_TOO_LARGE: {
+    status: 413,
+    retryable: false,
+    meaning:
+      'An upload exceeds a configured size or count limit; nothing was committed.',
+  },
+  STOWAGE_REJECTED: {
+    status: 422,
+    retryable: false,
+    meaning:
+      'A pipeline stage vetoed the operation (a virus scan, a policy of the application); nothing was committed.',
+  },
+  STOWAGE_LOOP_DETECTED: {
+    status: 508,
+    retryable: false,
+    meaning:
+      'A chain of replacements loops or exceeds the configured length.',
+  },
+  STOWAGE_LOST: {
+    status: 500,
+    retryable: false,
+    meaning:
+      "The entry's bytes are missing or do not match their hash; `fsck` marked it lost and it is never served.",
   },
   STOWAGE_INTERNAL: {
     status: 500,

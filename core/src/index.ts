@@ -66,3 +66,16 @@ export {
   type ErrorContext,
   type StowageErrorOptions,
 } from './stowage-error.js';
+export type { BlobScan, Catalog, EntryScan } from './catalog/catalog.js';
+export type { BlobCandidate, BlobClaim, BlobRecord, BlobState } from './catalog/blob-record.js';
+export {
+  ENTRY_STATES,
+  keyString,
+  sameKey,
+  type CatalogEntry,
+  type EntryAccess,
+  type EntryKey,
+  type EntryState,
+  type NewEntry,
+  type Visibility,
+} from './catalog/entry.js';

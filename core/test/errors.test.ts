@@ -37,6 +37,14 @@ function everyCodeOfTheUnion(): StowageErrorCode[] {
       case 'STOWAGE_PERMISSION_DENIED':
       case 'STOWAGE_UNSAFE_PATH':
       case 'STOWAGE_IO':
+      case 'STOWAGE_INVALID_ARGUMENT':
+      case 'STOWAGE_UNAUTHENTICATED':
+      case 'STOWAGE_FORBIDDEN':
+      case 'STOWAGE_ALREADY_EXISTS':
+      case 'STOWAGE_TOO_LARGE':
+      case 'STOWAGE_REJECTED':
+      case 'STOWAGE_LOOP_DETECTED':
+      case 'STOWAGE_LOST':
       case 'STOWAGE_INTERNAL':
         return code;
       default: {
@@ -63,6 +71,14 @@ function everyCodeOfTheUnion(): StowageErrorCode[] {
     'STOWAGE_PERMISSION_DENIED',
     'STOWAGE_UNSAFE_PATH',
     'STOWAGE_IO',
+    'STOWAGE_INVALID_ARGUMENT',
+    'STOWAGE_UNAUTHENTICATED',
+    'STOWAGE_FORBIDDEN',
+    'STOWAGE_ALREADY_EXISTS',
+    'STOWAGE_TOO_LARGE',
+    'STOWAGE_REJECTED',
+    'STOWAGE_LOOP_DETECTED',
+    'STOWAGE_LOST',
     'STOWAGE_INTERNAL',
   ] as const) {
     all.push(visit(code));
