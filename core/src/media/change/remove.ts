@@ -1,0 +1,113 @@
+import type { CatalogEntry, EntryKey } from '../../catalog/entry.js';
+import { isLongId } from '../../hashing/index.js';
+import type { Stage } from '../../pipeline/pipeline.js';
+import type { Principal } from '../../policies/index.js';
+import { isStowageError } from '../../stowage-error.js';
+import { required } from '../layout.js';
+import { requireAccess } from '../read/lookup.js';
+import { normalizeFilename } from '../put/validate-stage.js';
+import type { MediaServices } from '../services.js';
+import type { MediaOptions, RemoveResult } from '../types.js';
+
+/** What a remove addresses: one entry, or every entry of an id (a whole folder-like). */
+export type RemoveTarget = EntryKey | { readonly id: string; readonly filename?: undefined };
+
+/** The context of the `remove` pipeline. */
+export interface RemoveContext {
+  readonly services: MediaServices;
+  readonly options: MediaOptions;
+  readonly principal: Principal | null;
+  readonly target: RemoveTarget;
+  /** The committed (or lost) entries the remove applies to. */
+  entries?: readonly CatalogEntry[];
+  result?: RemoveResult;
+  readonly state: Record<string, unknown>;
+}
+
+/**
+ * The `resolve` stage of `remove`: the entries the target names that are `committed` or `lost`
+ * (expired ones included, so removal works on them too). None is not an error: removal is
+ * idempotent and answers an empty list.
+ */
+export const removeResolveStage: Stage<RemoveContext> = {
+  name: 'resolve',
+  async run(context, next) {
+    const { target } = context;
+    const { catalog } = context.services;
+    let entries: readonly CatalogEntry[] = [];
+    if (typeof target?.id === 'string' && isLongId(target.id)) {
+      if (target.filename === undefined) {
+        entries = await catalog.listEntries(target.id);
+      } else {
+        const entry = await catalog.getEntry({ id: target.id, filename: normalizeFilename(target.filename) });
+        entries = entry === undefined ? [] : [entry];
+      }
+    }
+    context.entries = entries.filter((entry) => entry.state === 'committed' || entry.state === 'lost');
+    if (context.entries.length === 0) {
+      context.result = Object.freeze({ removed: Object.freeze([]) });
+      return;
+    }
+    await next();
+  },
+};
+
+/** The `authorize` stage of `remove`: the caller must be allowed to modify every entry. */
+export const removeAuthorizeStage: Stage<RemoveContext> = {
+  name: 'authorize',
+  async run(context, next) {
+    for (const entry of required(context.entries, 'the entries')) {
+      await requireAccess(context.services, context.principal, 'modify', entry);
+    }
+    await next();
+  },
+};
+
+/**
+ * The `mark` stage: moves each entry to `deleting`, so reads stop at once. An entry another
+ * remove got to first is skipped. If a later stage fails, the marks are reverted.
+ */
+export const markStage: Stage<RemoveContext> = {
+  name: 'mark',
+  async run(context, next) {
+    const { catalog, config } = context.services;
+    const marked: CatalogEntry[] = [];
+    for (const entry of required(context.entries, 'the entries')) {
+      try {
+        await catalog.transitionEntries([entry], entry.state, 'deleting');
+        marked.push(entry);
+      } catch (error) {
+        if (!isStowageError(error) || error.code !== 'STOWAGE_NOT_FOUND') throw error;
+      }
+    }
+    context.entries = marked;
+    if (marked.length === 0) {
+      context.result = Object.freeze({ removed: Object.freeze([]) });
+      return;
+    }
+    config.checkpoint('remove:marked');
+    try {
+      await next();
+    } catch (error) {
+      for (const entry of marked) {
+        await catalog.transitionEntries([entry], 'deleting', entry.state).catch(() => undefined);
+      }
+      throw error;
+    }
+  },
+};
+
+/**
+ * The `delete` stage: deletes the rows, which drops their blob references. Blobs stay until the
+ * collector finds them unreferenced past the grace period.
+ */
+export const deleteStage: Stage<RemoveContext> = {
+  name: 'delete',
+  async run(context, next) {
+    const { catalog, config } = context.services;
+    const removed = await catalog.deleteEntries(required(context.entries, 'the entries'));
+    config.checkpoint('remove:deleted');
+    context.result = Object.freeze({ removed: Object.freeze([...removed]) });
+    await next();
+  },
+};

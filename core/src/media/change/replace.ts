@@ -1,0 +1,74 @@
+import type { CatalogEntry, EntryKey } from '../../catalog/entry.js';
+import type { Stage } from '../../pipeline/pipeline.js';
+import type { Principal } from '../../policies/index.js';
+import { StowageError } from '../../stowage-error.js';
+import { required } from '../layout.js';
+import { findVisibleEntry, replacementChain, requireAccess } from '../read/lookup.js';
+import type { MediaServices } from '../services.js';
+import type { MediaOptions } from '../types.js';
+
+/** The context of the `replace` pipeline. */
+export interface ReplaceContext {
+  readonly services: MediaServices;
+  readonly options: MediaOptions;
+  readonly principal: Principal | null;
+  readonly old: EntryKey;
+  readonly replacement: EntryKey;
+  oldEntry?: CatalogEntry;
+  replacementEntry?: CatalogEntry;
+  /** The old entry as recorded after the change. */
+  result?: CatalogEntry;
+  readonly state: Record<string, unknown>;
+}
+
+/** The `resolve` stage of `replace`: both entries must be visible (`STOWAGE_NOT_FOUND`). */
+export const replaceResolveStage: Stage<ReplaceContext> = {
+  name: 'resolve',
+  async run(context, next) {
+    context.oldEntry = await findVisibleEntry(context.services, context.old);
+    context.replacementEntry = await findVisibleEntry(context.services, context.replacement);
+    await next();
+  },
+};
+
+/** The `authorize` stage of `replace`: modify permission on the old entry, read permission on the replacement. */
+export const replaceAuthorizeStage: Stage<ReplaceContext> = {
+  name: 'authorize',
+  async run(context, next) {
+    await requireAccess(context.services, context.principal, 'modify', required(context.oldEntry, 'the old entry'));
+    await requireAccess(context.services, context.principal, 'read', required(context.replacementEntry, 'the replacement'));
+    await next();
+  },
+};
+
+/**
+ * The `check-chain` stage: the replacement's own chain must not lead back to the old entry and
+ * the resulting chain must stay within `maxReplacementChain` (`STOWAGE_LOOP_DETECTED`).
+ */
+export const checkChainStage: Stage<ReplaceContext> = {
+  name: 'check-chain',
+  async run(context, next) {
+    const old = required(context.oldEntry, 'the old entry');
+    const replacement = required(context.replacementEntry, 'the replacement');
+    const loop = (): StowageError =>
+      new StowageError('STOWAGE_LOOP_DETECTED', 'the replacement would make a loop', { context: { path: `${old.id}/${old.filename}` } });
+    if (replacement.id === old.id && replacement.filename === old.filename) throw loop();
+    const chain = await replacementChain(context.services, replacement);
+    if (chain.some((hop) => hop.id === old.id && hop.filename === old.filename)) throw loop();
+    if (chain.length > context.services.config.maxReplacementChain) {
+      throw new StowageError('STOWAGE_LOOP_DETECTED', 'the replacement chain would be too long', { context: { path: `${old.id}/${old.filename}` } });
+    }
+    await next();
+  },
+};
+
+/** The `record` stage of `replace`: stores the replacement on the old entry. */
+export const recordReplacementStage: Stage<ReplaceContext> = {
+  name: 'record',
+  async run(context, next) {
+    const old = required(context.oldEntry, 'the old entry');
+    const replacement = required(context.replacementEntry, 'the replacement');
+    context.result = await context.services.catalog.setReplacement(old, { id: replacement.id, filename: replacement.filename });
+    await next();
+  },
+};

@@ -1,0 +1,20 @@
+import type { CatalogEntry, EntryKey } from '../../catalog/entry.js';
+import type { Principal } from '../../policies/index.js';
+import type { MediaServices } from '../services.js';
+import type { OpenOptions, OpenResult, StatResult } from '../types.js';
+
+/** The context the `open` and `stat` pipelines' stages share. */
+export interface ReadContext {
+  readonly services: MediaServices;
+  readonly options: OpenOptions;
+  readonly principal: Principal | null;
+  readonly signal: AbortSignal | undefined;
+  /** The key asked for. */
+  readonly key: EntryKey;
+  /** The entry being read: the one asked for, or the end of its replacement chain when followed. */
+  entry?: CatalogEntry;
+  /** The answer, set by the last stage. */
+  result?: OpenResult | StatResult;
+  /** Arbitrary data application stages share. */
+  readonly state: Record<string, unknown>;
+}

@@ -1,0 +1,108 @@
+import { cacheDirectivesFor } from '../../policies/index.js';
+import type { Stage } from '../../pipeline/pipeline.js';
+import { resolveReadRange } from '../../range.js';
+import { isStowageError, StowageError } from '../../stowage-error.js';
+import { required } from '../layout.js';
+import { findVisibleEntry, followReplacements, requireAccess } from './lookup.js';
+import type { ReadContext } from './read-context.js';
+
+/** The `resolve` stage: finds the visible entry for the key, or `STOWAGE_NOT_FOUND`, before any backend I/O. */
+export const resolveStage: Stage<ReadContext> = {
+  name: 'resolve',
+  async run(context, next) {
+    context.entry = await findVisibleEntry(context.services, context.key);
+    await next();
+  },
+};
+
+/**
+ * The `authorize` stage: the caller must be allowed to read the entry (401, 403, or a not-found
+ * for hidden entries otherwise). It runs before the replacement is revealed.
+ */
+export const authorizeReadStage: Stage<ReadContext> = {
+  name: 'authorize',
+  async run(context, next) {
+    await requireAccess(context.services, context.principal, 'read', required(context.entry, 'the entry'));
+    await next();
+  },
+};
+
+/**
+ * The `redirect` stage: a replaced entry answers `replaced` with the end of its chain (the 301
+ * of the Media API); with `followReplacements` the end of the chain is authorized and read instead.
+ */
+export const redirectStage: Stage<ReadContext> = {
+  name: 'redirect',
+  async run(context, next) {
+    const entry = required(context.entry, 'the entry');
+    if (entry.replacedBy !== null) {
+      const end = await followReplacements(context.services, entry);
+      if (context.options.followReplacements !== true) {
+        context.result = Object.freeze({ kind: 'replaced', entry, location: Object.freeze({ id: end.id, filename: end.filename }) });
+        return;
+      }
+      await requireAccess(context.services, context.principal, 'read', end);
+      context.entry = end;
+    }
+    await next();
+  },
+};
+
+function refuseLost(context: ReadContext): void {
+  const entry = required(context.entry, 'the entry');
+  if (entry.state === 'lost') {
+    throw new StowageError('STOWAGE_LOST', 'the bytes of this entry are missing or corrupt', { context: { path: `${entry.id}/${entry.filename}` } });
+  }
+}
+
+/** The `describe` stage of `stat`: answers the entry with its caching policy. Lost entries are `STOWAGE_LOST`. */
+export const describeStage: Stage<ReadContext> = {
+  name: 'describe',
+  async run(context, next) {
+    refuseLost(context);
+    const entry = required(context.entry, 'the entry');
+    context.result = Object.freeze({ kind: 'entry', entry, cache: cacheDirectivesFor(entry, context.services.config.caching) });
+    await next();
+  },
+};
+
+/**
+ * The `read` stage of `open`: opens the blob on the shard recorded in the entry (never
+ * recomputed) for the requested range. A blob that is missing or whose size disagrees with the
+ * entry is `STOWAGE_LOST` (fsck marks it), never served.
+ */
+export const readStage: Stage<ReadContext> = {
+  name: 'read',
+  async run(context, next) {
+    refuseLost(context);
+    const entry = required(context.entry, 'the entry');
+    // Resolved against the catalog's size first, so a bad range fails before any I/O.
+    const range = context.options.range === undefined ? undefined : resolveReadRange(context.options.range, entry.size);
+    const backend = context.services.router.shard(entry.backend).backend;
+    let opened;
+    try {
+      opened = await backend.read(entry.path, {
+        ...(range === undefined ? {} : { range }),
+        ...(context.signal === undefined ? {} : { signal: context.signal }),
+      });
+    } catch (error) {
+      if (isStowageError(error) && error.code === 'STOWAGE_NOT_FOUND') {
+        throw new StowageError('STOWAGE_LOST', 'the blob of this entry is missing', { cause: error });
+      }
+      throw error;
+    }
+    if (opened.entry.size !== entry.size) {
+      opened.stream.destroy();
+      throw new StowageError('STOWAGE_LOST', 'the blob of this entry has the wrong size');
+    }
+    context.result = Object.freeze({
+      kind: 'content',
+      entry,
+      cache: cacheDirectivesFor(entry, context.services.config.caching),
+      stream: opened.stream,
+      offset: opened.offset,
+      length: opened.length,
+    });
+    await next();
+  },
+};

@@ -1,0 +1,121 @@
+import t from 'tap';
+import { Pipeline, type Stage } from '../../src/pipeline/pipeline.js';
+
+type Log = { steps: string[] };
+
+function recorder(name: string): Stage<Log> {
+  return {
+    name,
+    async run(context, next) {
+      context.steps.push(`${name}:before`);
+      await next();
+      context.steps.push(`${name}:after`);
+    },
+  };
+}
+
+t.test('stages run onion-style in order, and positions insert relative to names', async (t) => {
+  const pipeline = new Pipeline<Log>('demo', [recorder('a'), recorder('c')]);
+  pipeline.use(recorder('b'), { before: 'c' }).use(recorder('d'), { after: 'c' }).use(recorder('z'));
+  pipeline.use(recorder('first'), { before: 'a' });
+  t.same(pipeline.names(), ['first', 'a', 'b', 'c', 'd', 'z']);
+  const context = { steps: [] as string[] };
+  await pipeline.run(context);
+  t.same(context.steps.slice(0, 6), ['first:before', 'a:before', 'b:before', 'c:before', 'd:before', 'z:before']);
+  t.same(context.steps.slice(6), ['z:after', 'd:after', 'c:after', 'b:after', 'a:after', 'first:after']);
+});
+
+t.test('a stage can veto, and earlier stages can undo', async (t) => {
+  const undone: string[] = [];
+  const pipeline = new Pipeline<Log>('demo', [
+    {
+      name: 'prepare',
+      async run(_context, next) {
+        try {
+          await next();
+        } catch (error) {
+          undone.push('prepare');
+          throw error;
+        }
+      },
+    },
+    {
+      name: 'veto',
+      async run() {
+        throw new Error('vetoed');
+      },
+    },
+    recorder('never'),
+  ]);
+  const context = { steps: [] as string[] };
+  await t.rejects(pipeline.run(context), /vetoed/);
+  t.same(undone, ['prepare']);
+  t.same(context.steps, []);
+});
+
+t.test('a stage that returns without next() ends the operation', async (t) => {
+  const pipeline = new Pipeline<Log>('demo', [{ name: 'stop', run: async () => undefined }, recorder('never')]);
+  const context = { steps: [] as string[] };
+  await pipeline.run(context);
+  t.same(context.steps, []);
+});
+
+t.test('next() twice is an internal error', async (t) => {
+  const pipeline = new Pipeline<Log>('demo', [
+    {
+      name: 'twice',
+      async run(_context, next) {
+        await next();
+        await next();
+      },
+    },
+  ]);
+  await t.rejects(pipeline.run({ steps: [] }), { code: 'STOWAGE_INTERNAL' });
+});
+
+t.test('running operations keep the stages they started with', async (t) => {
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const pipeline = new Pipeline<Log>('demo', [
+    {
+      name: 'wait',
+      async run(_context, next) {
+        await gate;
+        await next();
+      },
+    },
+  ]);
+  const context = { steps: [] as string[] };
+  const running = pipeline.run(context);
+  pipeline.use(recorder('late'));
+  release();
+  await running;
+  t.same(context.steps, []);
+  const again = { steps: [] as string[] };
+  await pipeline.run(again);
+  t.same(again.steps, ['late:before', 'late:after']);
+});
+
+t.test('replace and remove', async (t) => {
+  const pipeline = new Pipeline<Log>('demo', [recorder('a'), recorder('b')]);
+  pipeline.replace('a', recorder('x'));
+  t.same(pipeline.names(), ['x', 'b']);
+  pipeline.replace('b', recorder('b'));
+  pipeline.remove('x');
+  t.same(pipeline.names(), ['b']);
+  t.throws(() => pipeline.replace('b', recorder('b')).use(recorder('c')).replace('c', recorder('b')), { code: 'STOWAGE_INVALID_CONFIG' });
+});
+
+t.test('malformed stages and unknown positions are configuration errors', async (t) => {
+  const pipeline = new Pipeline<Log>('demo', [recorder('a')]);
+  t.throws(() => pipeline.use(recorder('a')), { code: 'STOWAGE_INVALID_CONFIG' });
+  t.throws(() => pipeline.use(recorder('b'), { before: 'missing' }), { code: 'STOWAGE_INVALID_CONFIG' });
+  t.throws(() => pipeline.use(recorder('b'), { after: 'missing' }), { code: 'STOWAGE_INVALID_CONFIG' });
+  t.throws(() => pipeline.use(recorder('has space')), { code: 'STOWAGE_INVALID_CONFIG' });
+  t.throws(() => pipeline.use(recorder('')), { code: 'STOWAGE_INVALID_CONFIG' });
+  t.throws(() => pipeline.use({ name: 'x' } as unknown as Stage<Log>), { code: 'STOWAGE_INVALID_CONFIG' });
+  t.throws(() => pipeline.use(null as unknown as Stage<Log>), { code: 'STOWAGE_INVALID_CONFIG' });
+  t.throws(() => pipeline.remove('missing'), { code: 'STOWAGE_INVALID_CONFIG' });
+  t.throws(() => pipeline.replace('missing', recorder('m')), { code: 'STOWAGE_INVALID_CONFIG' });
+  t.same(pipeline.names(), ['a']);
+});
