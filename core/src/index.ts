@@ -66,16 +66,41 @@ export {
   type ErrorContext,
   type StowageErrorOptions,
 } from './stowage-error.js';
-export type { BlobScan, Catalog, EntryScan } from './catalog/catalog.js';
-export type { BlobCandidate, BlobClaim, BlobRecord, BlobState } from './catalog/blob-record.js';
-export {
-  ENTRY_STATES,
-  keyString,
-  sameKey,
-  type CatalogEntry,
-  type EntryAccess,
-  type EntryKey,
-  type EntryState,
-  type NewEntry,
-  type Visibility,
-} from './catalog/entry.js';
+export * from './catalog/index.js';
+export { createStowage, TOKENS } from './create-stowage.js';
+export type {
+  BackendDescriptor,
+  PutLimits,
+  RetentionTimings,
+  StorageLayout,
+  StowageConfig,
+  UploadGuard,
+} from './media/config.js';
+export type { Stowage, StowagePipelines, OperationName } from './media/stowage.js';
+export type {
+  MediaOptions,
+  OpenOptions,
+  OpenResult,
+  OpenedEntry,
+  PutFile,
+  PutOptions,
+  PutResult,
+  RemoveResult,
+  ReplacedEntry,
+  ResolvedEntry,
+  StatResult,
+} from './media/types.js';
+export type { RemoveTarget, RemoveContext } from './media/change/remove.js';
+export type { ReplaceContext } from './media/change/replace.js';
+export type { PutContext, PutFileState } from './media/put/put-context.js';
+export type { ReadContext } from './media/read/read-context.js';
+export type { ListContext } from './media/read/list.js';
+export type { SweepContext, SweepOptions, SweepReport } from './media/jobs/sweep.js';
+export type { FsckContext } from './media/jobs/fsck.js';
+export { FSCK_FINDING_KINDS, type FsckFinding, type FsckOptions, type FsckReport } from './media/jobs/fsck-findings.js';
+export type { BlobMove } from './media/rebalance.js';
+export { Pipeline, type Stage, type StageFunction, type StagePosition } from './pipeline/pipeline.js';
+export * from './policies/index.js';
+export * from './hashing/index.js';
+export * from './sharding/index.js';
+export { createTaskStore, type StoredTaskFile, type TaskStore, type TaskStoreOptions } from './media/task-store.js';

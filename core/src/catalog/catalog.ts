@@ -71,8 +71,9 @@ export interface Catalog {
   markBlobPresent(sha256: string, now: Date): Promise<BlobRecord>;
 
   /**
-   * Gives up a `writing` claim: removes the row when it has no references, otherwise leaves
-   * it. Idempotent: releasing a blob that is absent or not `writing` changes nothing.
+   * Gives up a `writing` claim: removes the row when it has no references, otherwise (a lost
+   * blob whose rewrite failed) returns it to `lost`. Idempotent: releasing a blob that is absent
+   * or not `writing` changes nothing.
    */
   releaseBlob(sha256: string): Promise<void>;
 
@@ -110,9 +111,10 @@ export interface Catalog {
 
   /**
    * Deletes the entries, all or none, removing their references. Absent keys are skipped
-   * (idempotent). Returns the entries deleted.
+   * (idempotent). Returns the entries deleted. A blob whose last reference goes gets
+   * `touchedAt = now` (the time of the call when `now` is absent).
    */
-  deleteEntries(keys: readonly EntryKey[]): Promise<readonly CatalogEntry[]>;
+  deleteEntries(keys: readonly EntryKey[], now?: Date): Promise<readonly CatalogEntry[]>;
 
   /** The entry, whatever its state, or `undefined`. */
   getEntry(key: EntryKey): Promise<CatalogEntry | undefined>;

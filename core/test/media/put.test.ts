@@ -198,7 +198,7 @@ t.test('bad filenames, options and sizes are refused before any byte is read', a
     pulled = true;
     yield Buffer.from('x');
   })();
-  for (const filename of ['', '..', '.', 'a/b', 'a\\b', 'nul\0byte', 'ctrl\u0001']) {
+  for (const filename of ['', '..', '.', 'a/b', 'a\\b', 'nul\0byte', 'ctrl\u0001', 'trailing/', '/leading', 'x//y']) {
     await t.rejects(stowage.put({ filename, source }), { code: 'STOWAGE_INVALID_PATH' }, JSON.stringify(filename));
   }
   await t.rejects(stowage.put({ filename: 42 as unknown as string, source }), { code: 'STOWAGE_INVALID_PATH' });
@@ -273,4 +273,21 @@ t.test('keepDays comes from the put, else from the backend descriptor', async (t
   t.equal(own.entries[0]?.expiresAt?.getTime(), (own.entries[0]?.createdAt.getTime() ?? 0) + 43_200_000);
   const forever = await fixture.stowage.put({ filename: 'c', source: [Buffer.from('c')] }, { keepDays: null });
   t.equal(forever.entries[0]?.expiresAt, null);
+});
+
+t.test('every hashing mode gives the same digests and long id', async (t) => {
+  const payload = Buffer.alloc(3 * 1024 * 1024 + 17, 'q');
+  const ids = new Set<string>();
+  for (const hashing of ['inline', 'worker', 'auto'] as const) {
+    const fixture = mediaFixture({ hashing });
+    const now = fixture.clock.now;
+    const result = await fixture.stowage.put({ filename: 'big.bin', source: [payload.subarray(0, 1_000_000), payload.subarray(1_000_000)] }, { principal: alice });
+    t.equal(result.entries[0]?.sha256, sha256Hex(payload), hashing);
+    t.equal(fixture.clock.now, now);
+    const entry = result.entries[0];
+    if (entry === undefined) throw new Error('no entry');
+    t.equal(result.id, longIdByFormula(entry.createdAt, [{ plannedPath: entry.plannedPath, contents: payload }], 'alice', TEST_SALT), hashing);
+    ids.add(entry.sha1);
+  }
+  t.equal(ids.size, 1);
 });

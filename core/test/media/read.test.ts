@@ -165,7 +165,7 @@ t.test('an entry whose blob vanished is reported lost, never served', async (t) 
   if (entry === undefined) throw new Error('no entry');
   await (fixture.backends['default'] as Backend).delete(entry.path);
   await t.rejects(fixture.stowage.open(key), { code: 'STOWAGE_LOST' });
-  await (fixture.backends['default'] as Backend).write(entry.path, [Buffer.from('short')]);
+  await (fixture.backends['default'] as Backend).write(entry.path, [Buffer.from('tiny')]);
   await t.rejects(fixture.stowage.open(key), { code: 'STOWAGE_LOST' });
   await fixture.catalog.markBlobLost(entry.sha256);
   await t.rejects(fixture.stowage.stat(key), { code: 'STOWAGE_LOST' });

@@ -105,7 +105,7 @@ export const deleteStage: Stage<RemoveContext> = {
   name: 'delete',
   async run(context, next) {
     const { catalog, config } = context.services;
-    const removed = await catalog.deleteEntries(required(context.entries, 'the entries'));
+    const removed = await catalog.deleteEntries(required(context.entries, 'the entries'), config.clock());
     config.checkpoint('remove:deleted');
     context.result = Object.freeze({ removed: Object.freeze([...removed]) });
     await next();

@@ -97,7 +97,7 @@ export const entryStateCheckStage: Stage<FsckContext> = {
       catalog.scanEntries({ states: ['pending', 'deleting'], createdBefore }),
       [
         async (entry: CatalogEntry) => {
-          if (repair) await catalog.deleteEntries([entry]);
+          if (repair) await catalog.deleteEntries([entry], config.clock());
           const kind = entry.state === 'pending' ? 'stale-pending' : 'stale-deleting';
           return { kind, id: entry.id, filename: entry.filename, repaired: repair };
         },

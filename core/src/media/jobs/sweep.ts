@@ -60,7 +60,7 @@ export const expireStage: Stage<SweepContext> = {
               throw error;
             }
             config.checkpoint('remove:marked');
-            await catalog.deleteEntries([entry]);
+            await catalog.deleteEntries([entry], config.clock());
             config.checkpoint('remove:deleted');
           }
           return Object.freeze({ id: entry.id, filename: entry.filename });

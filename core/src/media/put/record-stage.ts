@@ -57,7 +57,7 @@ export const recordStage: Stage<PutContext> = {
     try {
       await next();
     } catch (error) {
-      await catalog.deleteEntries(keysOf(context));
+      await catalog.deleteEntries(keysOf(context), context.services.config.clock());
       throw error;
     }
   },

@@ -17,7 +17,7 @@ export function normalizeFilename(filename: unknown): string {
     throw new StowageError('STOWAGE_INVALID_PATH', 'a filename must be a non-empty string');
   }
   const normalized = normalizePath(filename);
-  if (normalized.includes('/') || normalized === '') {
+  if (normalized.includes('/') || normalized === '' || normalized !== filename.normalize('NFC')) {
     throw new StowageError('STOWAGE_INVALID_PATH', 'a filename must be one name, without "/"', { context: { path: normalized } });
   }
   return normalized;

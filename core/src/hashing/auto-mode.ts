@@ -1,0 +1,30 @@
+import { StowageError } from '../stowage-error.js';
+import type { HashingMode } from './hashing-session.js';
+
+/**
+ * The expected upload size from which `auto` hashes in a worker: 1 MiB. Measured on a 2-core
+ * machine (this folder's README, `benchmarks/hashing/measure.mjs`): from 1 MiB the worker is at
+ * least as fast as hashing inline and takes 80-90% of the hashing off the event loop; below it,
+ * the messages and the round trips cost more wall time than they save.
+ */
+export const AUTO_WORKER_THRESHOLD_BYTES = 1024 * 1024;
+
+const MODES: readonly HashingMode[] = ['inline', 'worker', 'auto'];
+
+/**
+ * Resolves a requested mode to where a session hashes: `auto` is `worker` when `expectedSize` is
+ * at least {@link AUTO_WORKER_THRESHOLD_BYTES}, `inline` otherwise (also when the size is unknown).
+ *
+ * @throws StowageError `STOWAGE_INVALID_ARGUMENT` for an unknown mode or an `expectedSize` that
+ * is not a safe integer >= 0.
+ */
+export function chooseHashingMode(mode: HashingMode, expectedSize?: number): 'inline' | 'worker' {
+  if (!MODES.includes(mode)) {
+    throw new StowageError('STOWAGE_INVALID_ARGUMENT', `Unknown hashing mode ${JSON.stringify(mode)}`);
+  }
+  if (expectedSize !== undefined && (!Number.isSafeInteger(expectedSize) || expectedSize < 0)) {
+    throw new StowageError('STOWAGE_INVALID_ARGUMENT', 'expectedSize must be a safe integer >= 0');
+  }
+  if (mode !== 'auto') return mode;
+  return expectedSize !== undefined && expectedSize >= AUTO_WORKER_THRESHOLD_BYTES ? 'worker' : 'inline';
+}
