@@ -52,6 +52,7 @@ function register(container: DependencyContainer, config: StowageConfig, resolve
         keyring: c.resolve<SaltKeyring>(TOKENS.keyring),
         blobLocks: new KeyedLock(),
         pins: new BlobPins(),
+        uploads: new Set<string>(),
       }),
     ),
   });

@@ -2,7 +2,7 @@ import type { CatalogEntry, EntryKey } from '../catalog/entry.js';
 import { verifyLongId } from '../hashing/index.js';
 import { isLongId } from '../hashing/index.js';
 import { notFoundError, type Principal } from '../policies/index.js';
-import { StowageError } from '../stowage-error.js';
+import { isStowageError, StowageError } from '../stowage-error.js';
 import type { RemoveContext, RemoveTarget } from './change/remove.js';
 import type { ReplaceContext } from './change/replace.js';
 import type { FsckOptions, FsckReport } from './jobs/fsck-findings.js';
@@ -102,6 +102,11 @@ export class MediaFacade implements Stowage {
     const entries = (await this.services.catalog.listEntries(id)).filter((entry) => entry.state !== 'pending');
     const first = entries[0];
     if (first === undefined) throw notFoundError({ id, filename: '' });
+    if (entries.some((entry, index) => entry.position !== index)) {
+      throw new StowageError('STOWAGE_LOST', 'members of this folder-like were removed, so its id can no longer be recomputed', {
+        context: { path: id },
+      });
+    }
     const salt = this.services.keyring.saltFor(first.saltKeyId);
     const contents = entries.map((entry) => this.#bytesOf(entry));
     return verifyLongId(entries, contents, salt);
@@ -120,8 +125,16 @@ export class MediaFacade implements Stowage {
   }
 
   async *#bytesOf(entry: CatalogEntry): AsyncGenerator<Uint8Array> {
-    const { stream } = await this.services.router.shard(entry.backend).backend.read(entry.path);
-    for await (const chunk of stream) yield chunk as Uint8Array;
+    let opened;
+    try {
+      opened = await this.services.router.shard(entry.backend).backend.read(entry.path);
+    } catch (error) {
+      if (isStowageError(error) && error.code === 'STOWAGE_NOT_FOUND') {
+        throw new StowageError('STOWAGE_LOST', 'the blob of an entry of this id is missing', { cause: error });
+      }
+      throw error;
+    }
+    for await (const chunk of opened.stream) yield chunk as Uint8Array;
   }
 
   async #read(operation: 'open' | 'stat', key: EntryKey, options: OpenOptions): Promise<OpenResult | StatResult> {
@@ -133,6 +146,10 @@ export class MediaFacade implements Stowage {
 
   #base(options: MediaOptions): { services: MediaServices; options: MediaOptions; principal: Principal | null; signal: AbortSignal | undefined; state: Record<string, unknown> } {
     if (typeof options !== 'object' || options === null) throw new StowageError('STOWAGE_INVALID_ARGUMENT', 'options must be an object');
+    const principal = options.principal;
+    if (principal !== undefined && principal !== null && (typeof principal !== 'object' || typeof principal.name !== 'string' || principal.name === '')) {
+      throw new StowageError('STOWAGE_INVALID_ARGUMENT', 'options.principal must be null or an object with a non-empty name');
+    }
     return { services: this.services, options, principal: principalOf(options), signal: options.signal, state: {} };
   }
 

@@ -35,4 +35,6 @@ export interface MediaServices {
   /** Serializes claim/move/delete of one blob within the process. */
   readonly blobLocks: KeyedLock;
   readonly pins: BlobPins;
+  /** Upload ids of the puts running in this process; fsck leaves their staging folders alone. */
+  readonly uploads: Set<string>;
 }

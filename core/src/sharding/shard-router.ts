@@ -2,7 +2,7 @@ import type { Backend } from '../backend.js';
 import { StowageError } from '../stowage-error.js';
 import { FreeSpaceCache } from './free-space.js';
 import { planRebalance, rebalanceMoves, type Placement, type RebalanceMove, type RebalancePlan } from './rebalance.js';
-import { rankShards } from './rendezvous.js';
+import { bestShard, rankShards } from './rendezvous.js';
 import {
   parseShardRouterOptions,
   type PlacementStrategy,
@@ -99,9 +99,12 @@ class Router implements ShardRouter {
   }
 
   async place(key: string): Promise<ResolvedShardDescriptor> {
+    if (typeof key !== 'string') throw new TypeError('A placement key must be a string');
+    if (this.active.length === 0) throw new StowageError('STOWAGE_UNAVAILABLE', 'No shard is active');
+    // The hot path: one pass, no free-space figures, no sorting.
+    if (this.strategy === 'rendezvous') return bestShard(this.active, key)!;
     const { ranked, usable, failure } = await this.weigh(key);
-    const best = ranked[0];
-    if (best === undefined) throw new StowageError('STOWAGE_UNAVAILABLE', 'No shard is active');
+    const best = ranked[0]!;
     if (usable.has(best)) return best;
     if (failure !== undefined) {
       throw new StowageError('STOWAGE_UNAVAILABLE', 'No shard with free space could be found', { cause: failure });

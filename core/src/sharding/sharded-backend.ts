@@ -62,17 +62,16 @@ export class ShardedBackend implements Backend {
   }
 
   write(path: string, source: ByteSource, options?: WriteOptions): Promise<BackendEntry> {
-    let handedOver = false;
     return this.run('write', path, options, false, async (key) => {
       const target = await this.lookup.place(key);
       const olderCopies = await checkFileSlot(this.lookup.shards, target, key, options);
-      handedOver = true;
       const entry = await onShard(target.name, () => target.backend.write(key, source, options));
       await removeOlderCopies(olderCopies, key);
       return shardEntry(entry, target);
     }).catch((error: unknown) => {
-      // A source never handed to a shard is released here (a request body keeps its socket).
-      if (!handedOver) releaseSource(source);
+      // A source the write failed before reading would keep a request body's socket open; after
+      // a shard consumed or released it, destroying it again changes nothing.
+      releaseSource(source);
       throw error;
     });
   }

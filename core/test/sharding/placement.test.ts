@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import t from 'tap';
 import { createShardRouter, rendezvousHash, rendezvousScore } from '../../src/sharding/index.js';
+import { rankShards, sha256HexStreaming } from '../../src/sharding/rendezvous.js';
 import { chiSquare, keys, memoryShards, placeAll, tally } from './helpers/shards.js';
 
 /** The chi-square value a fair placement exceeds with probability 0.001, for 2 degrees of freedom. */
@@ -17,10 +18,37 @@ t.test('the rendezvous hash is the top 53 of the first 64 bits of SHA-256 over n
   }
 });
 
+t.test('property: the fast hash path and the streaming fallback agree on every key', async (t) => {
+  await fc.assert(
+    fc.property(fc.string(), fc.string({ unit: 'grapheme' }), (name, key) => {
+      const digest = Buffer.from(sha256HexStreaming(`${name}\0${key}`), 'hex');
+      const expected = (Number(digest.readBigUInt64BE(0) >> 11n) + 0.5) / 2 ** 53;
+      if (rendezvousHash(name, key) !== expected) t.fail(`${JSON.stringify(name)} / ${JSON.stringify(key)}`);
+    }),
+    { numRuns: 500 },
+  );
+});
+
 t.test('the weighted score is -weight / ln(h), and 0 for a weight of 0', async (t) => {
   t.equal(rendezvousScore(2, Math.exp(-1)), 2);
   t.equal(rendezvousScore(0, 0.5), 0);
   t.ok(rendezvousScore(3, 0.5) > rendezvousScore(1, 0.5));
+});
+
+t.test('shards whose scores tie (weights so large the score overflows) are ordered by name', async (t) => {
+  const huge = Number.MAX_VALUE;
+  const shards = ['c', 'a', 'b'].map((name) => ({ name, weight: huge }));
+  let tied = 0;
+  for (const key of keys(20)) {
+    const ranked = rankShards(shards, key).map((shard) => shard.name);
+    const overflowing = shards.filter((shard) => rendezvousScore(huge, rendezvousHash(shard.name, key)) === Number.POSITIVE_INFINITY);
+    if (overflowing.length === 3) {
+      tied += 1;
+      t.same(ranked, ['a', 'b', 'c'], key);
+    }
+    t.equal(ranked.length, 3);
+  }
+  t.ok(tied > 0, 'some keys tie on every shard');
 });
 
 t.test('placement is deterministic: the same key and shard set give the same shard, whatever the order of the shards', async (t) => {

@@ -69,6 +69,12 @@ t.test('a write whose namespace check fails writes nothing and releases its sour
   const invalid = new Readable({ read() {} });
   await t.rejects(router.asBackend().write('a/../b', invalid), { code: 'STOWAGE_INVALID_PATH' });
   t.ok(invalid.destroyed, 'released after an invalid path too');
+  const directory = await pathFirstOn(router, 'a', 'dir');
+  await writeText(backends.get('a')!.inner, `${directory}/child`, 'x');
+  const rejected = new Readable({ read() {} });
+  await t.rejects(router.asBackend().write(directory, rejected), { code: 'STOWAGE_IS_A_DIRECTORY' });
+  t.equal(backends.get('a')!.count('write'), 1, 'the shard itself refused');
+  t.ok(rejected.destroyed, 'released when a shard refuses the write before reading it');
 });
 
 t.test('a write whose older copy cannot be removed rejects with a non-retryable IO error, the new content in place', async (t) => {

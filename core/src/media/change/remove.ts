@@ -4,7 +4,7 @@ import type { Stage } from '../../pipeline/pipeline.js';
 import type { Principal } from '../../policies/index.js';
 import { isStowageError } from '../../stowage-error.js';
 import { required } from '../layout.js';
-import { requireAccess } from '../read/lookup.js';
+import { accessError, decideAccess } from '../../policies/index.js';
 import { normalizeFilename } from '../put/validate-stage.js';
 import type { MediaServices } from '../services.js';
 import type { MediaOptions, RemoveResult } from '../types.js';
@@ -52,13 +52,25 @@ export const removeResolveStage: Stage<RemoveContext> = {
   },
 };
 
-/** The `authorize` stage of `remove`: the caller must be allowed to modify every entry. */
+/**
+ * The `authorize` stage of `remove`: the caller must be allowed to modify every entry. Entries
+ * the caller may not know about (hidden) are left out as if absent, so a remove never reveals
+ * that they exist.
+ */
 export const removeAuthorizeStage: Stage<RemoveContext> = {
   name: 'authorize',
   async run(context, next) {
+    const allowed: CatalogEntry[] = [];
     for (const entry of required(context.entries, 'the entries')) {
-      await requireAccess(context.services, context.principal, 'modify', entry);
+      const outcome = await decideAccess({ principal: context.principal, action: 'modify', entry }, context.services.config.permissions);
+      if (outcome === 'allow') allowed.push(entry);
+      else if (outcome !== 'hidden') throw accessError(outcome, entry);
     }
+    if (allowed.length === 0) {
+      context.result = Object.freeze({ removed: Object.freeze([]) });
+      return;
+    }
+    context.entries = allowed;
     await next();
   },
 };
@@ -73,12 +85,8 @@ export const markStage: Stage<RemoveContext> = {
     const { catalog, config } = context.services;
     const marked: CatalogEntry[] = [];
     for (const entry of required(context.entries, 'the entries')) {
-      try {
-        await catalog.transitionEntries([entry], entry.state, 'deleting');
-        marked.push(entry);
-      } catch (error) {
-        if (!isStowageError(error) || error.code !== 'STOWAGE_NOT_FOUND') throw error;
-      }
+      const current = await markDeleting(context, entry);
+      if (current !== undefined) marked.push(current);
     }
     context.entries = marked;
     if (marked.length === 0) {
@@ -96,6 +104,26 @@ export const markStage: Stage<RemoveContext> = {
     }
   },
 };
+
+/**
+ * Moves one entry to `deleting` from whatever visible state it is in now (fsck may have marked it
+ * lost since it was read); `undefined` when another remove got there first.
+ */
+async function markDeleting(context: RemoveContext, entry: CatalogEntry): Promise<CatalogEntry | undefined> {
+  const { catalog } = context.services;
+  let current: CatalogEntry | undefined = entry;
+  for (let attempt = 0; attempt < 3 && current !== undefined; attempt++) {
+    if (current.state !== 'committed' && current.state !== 'lost') return undefined;
+    try {
+      await catalog.transitionEntries([current], current.state, 'deleting');
+      return current;
+    } catch (error) {
+      if (!isStowageError(error) || error.code !== 'STOWAGE_NOT_FOUND') throw error;
+      current = await catalog.getEntry(current);
+    }
+  }
+  return undefined;
+}
 
 /**
  * The `delete` stage: deletes the rows, which drops their blob references. Blobs stay until the

@@ -62,13 +62,35 @@ export const checkChainStage: Stage<ReplaceContext> = {
   },
 };
 
-/** The `record` stage of `replace`: stores the replacement on the old entry. */
+/**
+ * The `record` stage of `replace`: stores the replacement on the old entry, then re-reads the
+ * chain from the old entry; if a concurrent replace or remove made it loop or dangle, the
+ * previous value is restored and the replace fails (`STOWAGE_LOOP_DETECTED` or
+ * `STOWAGE_NOT_FOUND`). Replaces run one at a time within a process.
+ */
 export const recordReplacementStage: Stage<ReplaceContext> = {
   name: 'record',
   async run(context, next) {
+    const { services } = context;
     const old = required(context.oldEntry, 'the old entry');
     const replacement = required(context.replacementEntry, 'the replacement');
-    context.result = await context.services.catalog.setReplacement(old, { id: replacement.id, filename: replacement.filename });
+    await services.blobLocks.run(REPLACE_LOCK, async () => {
+      const current = await findVisibleEntry(services, old);
+      const updated = await services.catalog.setReplacement(current, { id: replacement.id, filename: replacement.filename });
+      try {
+        const chain = await replacementChain(services, updated);
+        if (chain.length - 1 > services.config.maxReplacementChain) {
+          throw new StowageError('STOWAGE_LOOP_DETECTED', 'the replacement chain would be too long');
+        }
+      } catch (error) {
+        await services.catalog.setReplacement(current, current.replacedBy);
+        throw error;
+      }
+      context.result = updated;
+    });
     await next();
   },
 };
+
+/** The lock key that serializes replaces (no blob has this name). */
+const REPLACE_LOCK = 'replace:';

@@ -14,12 +14,14 @@
  *   marks it `lost` like a missing one.
  * - `dangling-entry`: a committed entry whose blob row is absent or not present; repair marks the
  *   entry `lost`.
+ * - `recovered-entry`: a `lost` entry whose blob is present and sound again (a later put wrote
+ *   the same bytes); repair makes it `committed`.
  * - `orphan-blob`: a blob row without references older than the grace period; repair deletes it.
  * - `orphan-file`: a file in the blob area no blob row accounts for; repair deletes it.
  */
 export type FsckFinding =
   | { readonly kind: 'stale-staging'; readonly backend: string; readonly path: string; readonly repaired: boolean }
-  | { readonly kind: 'stale-pending' | 'stale-deleting' | 'dangling-entry'; readonly id: string; readonly filename: string; readonly repaired: boolean }
+  | { readonly kind: 'stale-pending' | 'stale-deleting' | 'dangling-entry' | 'recovered-entry'; readonly id: string; readonly filename: string; readonly repaired: boolean }
   | {
       readonly kind: 'stale-writing' | 'stale-deleting-blob' | 'missing-blob' | 'corrupt-blob' | 'orphan-blob';
       readonly sha256: string;
@@ -39,6 +41,7 @@ export const FSCK_FINDING_KINDS = Object.freeze([
   'missing-blob',
   'corrupt-blob',
   'dangling-entry',
+  'recovered-entry',
   'orphan-blob',
   'orphan-file',
 ] as const);

@@ -53,6 +53,7 @@ export const stagingCheckStage: Stage<FsckContext> = {
         childrenOf(shard.backend, config.layout.staging),
         [
           async (child: BackendEntry) => {
+            if (context.services.uploads.has(baseNameOf(child.path))) return none;
             const files = child.kind === 'file' ? [child] : await collect(filesUnder(shard.backend, child.path));
             if (!files.every(isStale) || (files.length === 0 && child.modifiedAt !== undefined && !isStale(child))) return none;
             if (repair) await shard.backend.delete(child.path, { recursive: child.kind === 'directory' }).catch(ignoreNotFound);
@@ -97,6 +98,8 @@ export const entryStateCheckStage: Stage<FsckContext> = {
       catalog.scanEntries({ states: ['pending', 'deleting'], createdBefore }),
       [
         async (entry: CatalogEntry) => {
+          // A put of this process is still between record and commit (its blob is pinned).
+          if (entry.state === 'pending' && context.services.pins.isPinned(entry.sha256)) return none;
           if (repair) await catalog.deleteEntries([entry], config.clock());
           const kind = entry.state === 'pending' ? 'stale-pending' : 'stale-deleting';
           return { kind, id: entry.id, filename: entry.filename, repaired: repair };
@@ -141,7 +144,7 @@ export const blobCheckStage: Stage<FsckContext> = {
     const { catalog, config } = services;
     const repair = context.options.repair === true;
     const staleBefore = before(context, config.retention.staleAfterMs).getTime();
-    const found = await runJob<FsckFinding>(
+    const found = await runJob<FsckFinding | FsckFinding[]>(
       catalog.scanBlobs({ states: ['writing', 'deleting', 'present'] }),
       [
         async (blob: BlobRecord) => {
@@ -152,17 +155,32 @@ export const blobCheckStage: Stage<FsckContext> = {
             return { kind: blob.state === 'writing' ? 'stale-writing' : 'stale-deleting-blob', ...where, repaired: repair };
           }
           const health = await inspectBlob(services, blob, context.options.verifyContent === true);
-          if (health === 'ok') return none;
+          if (health === 'ok') return recoverEntries(context, blob);
           if (repair) await catalog.markBlobLost(blob.sha256);
           return { kind: health === 'missing' ? 'missing-blob' : 'corrupt-blob', ...where, repaired: repair };
         },
       ],
       context.options.signal,
     );
-    context.findings.push(...found);
+    context.findings.push(...found.flat());
     await next();
   },
 };
+
+/**
+ * `recovered-entry`: entries marked lost whose blob is present and sound again (a later put
+ * rewrote it); repair makes them committed again.
+ */
+async function recoverEntries(context: FsckContext, blob: BlobRecord): Promise<FsckFinding[] | typeof none> {
+  const { catalog } = context.services;
+  const repair = context.options.repair === true;
+  const found: FsckFinding[] = [];
+  for await (const entry of catalog.scanEntries({ sha256: blob.sha256, states: ['lost'] })) {
+    if (repair) await catalog.transitionEntries([entry], 'lost', 'committed').catch(ignoreNotFound);
+    found.push({ kind: 'recovered-entry', id: entry.id, filename: entry.filename, repaired: repair });
+  }
+  return found.length === 0 ? none : found;
+}
 
 async function repairClaim(services: MediaServices, blob: BlobRecord): Promise<void> {
   const current = await services.catalog.getBlob(blob.sha256);

@@ -33,6 +33,8 @@ async function* hashed(source: ByteSource, file: PutFileState, session: HashingS
   session.beginFile(required(file.plannedPath, 'the planned path'));
   for await (const chunk of source) {
     session.update(chunk);
+    // Backpressure towards a hashing worker: never run more than its in-flight limit ahead.
+    await session.drain();
     yield chunk;
   }
   file.digests = await session.endFile();

@@ -14,6 +14,7 @@ export const placeStage: Stage<PutContext> = {
     const { router, config } = context.services;
     const uploadId = randomBytes(16).toString('hex');
     context.uploadId = uploadId;
+    context.services.uploads.add(uploadId);
     context.uploadedAt = new Date(config.clock().getTime());
     for (const file of context.files) {
       const shard = await router.place(`${uploadId}/${file.index}`);
@@ -21,6 +22,10 @@ export const placeStage: Stage<PutContext> = {
       file.stagingPath = stagingPathOf(config.layout.staging, uploadId, file.index);
       file.plannedPath = plannedPathOf(shard.name, file.stagingPath);
     }
-    await next();
+    try {
+      await next();
+    } finally {
+      context.services.uploads.delete(uploadId);
+    }
   },
 };

@@ -1,5 +1,6 @@
 import type { EntryKey, NewEntry } from '../../catalog/entry.js';
 import type { Stage } from '../../pipeline/pipeline.js';
+import { isStowageError, StowageError } from '../../stowage-error.js';
 import { daysToMs } from '../resolve-config.js';
 import { required } from '../layout.js';
 import type { PutContext, PutFileState } from './put-context.js';
@@ -52,16 +53,35 @@ export const recordStage: Stage<PutContext> = {
   name: 'record',
   async run(context, next) {
     const { catalog, config } = context.services;
-    context.entries = await catalog.insertEntries(context.files.map((file) => newEntryOf(context, file)));
+    try {
+      context.entries = await catalog.insertEntries(context.files.map((file) => newEntryOf(context, file)));
+    } catch (error) {
+      // A blob vanished between its claim and this insert (another process's collector): retry.
+      throw lostRace(error, 'a blob of this put was collected before it was recorded');
+    }
     config.checkpoint('put:recorded');
     try {
       await next();
+      if (context.result === undefined) {
+        throw new StowageError('STOWAGE_REJECTED', 'a stage ended the put before it was committed');
+      }
     } catch (error) {
-      await catalog.deleteEntries(keysOf(context), context.services.config.clock());
+      try {
+        await catalog.deleteEntries(keysOf(context), config.clock());
+      } catch (cleanup) {
+        // The rows stay pending; fsck removes them once stale. The put's own failure is what counts.
+        if (error instanceof Error && error.cause === undefined) Object.defineProperty(error, 'cause', { value: cleanup });
+      }
       throw error;
     }
   },
 };
+
+function lostRace(error: unknown, message: string): unknown {
+  return isStowageError(error) && error.code === 'STOWAGE_NOT_FOUND'
+    ? new StowageError('STOWAGE_BUSY', message, { cause: error, retryable: true, retryAfterMs: 100 })
+    : error;
+}
 
 /** The `commit` stage: turns the put's rows `committed`, which makes them readable, and sets the result. */
 export const commitStage: Stage<PutContext> = {
@@ -69,7 +89,12 @@ export const commitStage: Stage<PutContext> = {
   async run(context, next) {
     const { catalog, config } = context.services;
     const keys = keysOf(context);
-    await catalog.transitionEntries(keys, 'pending', 'committed');
+    try {
+      await catalog.transitionEntries(keys, 'pending', 'committed');
+    } catch (error) {
+      // The pending rows were taken for abandoned by an fsck of another process: retry.
+      throw lostRace(error, 'the put was cleaned up before it was committed');
+    }
     config.checkpoint('put:committed');
     const entries = await catalog.listEntries(required(context.id, 'the long id'));
     const mine = new Set(keys.map((key) => key.filename));

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { BlobCandidate } from '../../catalog/blob-record.js';
+import { abortedError } from '../../abort.js';
+import type { BlobCandidate, BlobRecord } from '../../catalog/blob-record.js';
 import type { Stage } from '../../pipeline/pipeline.js';
 import { isStowageError, StowageError } from '../../stowage-error.js';
 import { blobPathOf, moveWithin, required } from '../layout.js';
@@ -51,29 +52,66 @@ async function storeFile(context: PutContext, file: PutFileState, pinned: string
     const started = Date.now();
     for (let attempt = 0; ; attempt++) {
       const claim = await services.catalog.claimBlob(candidate, services.config.clock());
-      if (claim.kind !== 'wait') {
-        services.pins.pin(candidate.sha256);
-        pinned.push(candidate.sha256);
-      }
       if (claim.kind === 'reuse') {
+        if (!(await bytesInPlace(services, claim.blob))) {
+          // The stored copy vanished or changed behind the catalog: never reference it; the
+          // next claim rewrites the blob from this put's good bytes.
+          await services.catalog.markBlobLost(candidate.sha256);
+          continue;
+        }
+        pin(services, candidate.sha256, pinned);
         await dropStaged(services, file);
         file.blob = { backend: claim.blob.backend, path: claim.blob.path, reused: true };
         return;
       }
       if (claim.kind === 'write') {
+        pin(services, candidate.sha256, pinned);
         await moveIntoPlace(context, file, candidate);
         file.blob = { backend: candidate.backend, path: candidate.path, reused: false };
         return;
       }
+      await reclaimAbandonedWrite(services, candidate.sha256);
       if (Date.now() - started > WAIT_LIMIT_MS) {
         throw new StowageError('STOWAGE_BUSY', 'another writer or the collector holds this blob', {
           retryable: true,
           retryAfterMs: 1000,
         });
       }
-      await sleep(Math.min(LONGEST_PAUSE_MS, FIRST_PAUSE_MS * 2 ** attempt));
+      await sleep(Math.min(LONGEST_PAUSE_MS, FIRST_PAUSE_MS * 2 ** attempt), undefined, context.signal === undefined ? {} : { signal: context.signal }).catch(
+        () => {
+          throw abortedError(context.signal);
+        },
+      );
     }
   });
+}
+
+function pin(services: MediaServices, sha256: string, pinned: string[]): void {
+  services.pins.pin(sha256);
+  pinned.push(sha256);
+}
+
+/** `true` when a stored blob's bytes are where the catalog says, with the right size. */
+async function bytesInPlace(services: MediaServices, blob: BlobRecord): Promise<boolean> {
+  try {
+    const entry = await services.router.shard(blob.backend).backend.stat(blob.path);
+    return entry.kind === 'file' && entry.size === blob.size;
+  } catch (error) {
+    if (isStowageError(error) && error.code === 'STOWAGE_NOT_FOUND') return false;
+    throw error;
+  }
+}
+
+/**
+ * A `writing` claim older than the wait limit belongs to a put that died (a move and a catalog
+ * update take milliseconds): release it so this put can write the blob. Two writers of the same
+ * content would only move identical bytes to the same address.
+ */
+async function reclaimAbandonedWrite(services: MediaServices, sha256: string): Promise<void> {
+  const blob = await services.catalog.getBlob(sha256);
+  if (blob?.state === 'writing' && services.config.clock().getTime() - blob.touchedAt.getTime() > WAIT_LIMIT_MS) {
+    await services.catalog.releaseBlob(sha256);
+  }
 }
 
 async function moveIntoPlace(context: PutContext, file: PutFileState, candidate: BlobCandidate): Promise<void> {
