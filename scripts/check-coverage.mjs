@@ -7,6 +7,7 @@ import { relative } from 'node:path';
 const MINIMUM_LINES = {
   core: 90,
   'plugins/local': 90,
+  'plugins/sqlite': 90,
   'plugins/testkit': 90,
 };
 
