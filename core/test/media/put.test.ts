@@ -291,3 +291,20 @@ t.test('every hashing mode gives the same digests and long id', async (t) => {
   }
   t.equal(ids.size, 1);
 });
+
+t.test('free-space placement sends new data to shards with room', async (t) => {
+  const fixture = mediaFixture({}, ['full', 'roomy']);
+  const { createStowage } = await import('../../src/create-stowage.js');
+  const stowage = createStowage({
+    backends: [
+      { name: 'full', backend: fixture.backends['full'] as Backend, freeBytes: async () => 0 },
+      { name: 'roomy', backend: fixture.backends['roomy'] as Backend, freeBytes: async () => 10 * 1024 ** 3 },
+    ],
+    placement: 'free-space',
+    salt: TEST_SALT,
+  });
+  for (let index = 0; index < 10; index++) {
+    const result = await stowage.put({ filename: `f${index}`, source: [Buffer.from(`bytes ${index}`)] });
+    t.equal(result.entries[0]?.backend, 'roomy');
+  }
+});
