@@ -7,6 +7,7 @@ import t from 'tap';
 import { createStowage, type Stowage } from '@stowage/core';
 import { createLocalBackend } from '@stowage/local';
 import { createSqliteCatalog } from '../src/index.js';
+import { childEnvironment } from './helpers/child.js';
 
 const CHILD = fileURLToPath(new URL('./helpers/media-crash-child.js', import.meta.url));
 const PUT_LABELS = ['put:staged', 'put:claimed', 'put:moved', 'put:stored', 'put:recorded', 'put:committed'];
@@ -20,7 +21,10 @@ interface Acknowledged {
 
 function runChild(database: string, root: string, label: string, scenario: string): Promise<Acknowledged> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CHILD, JSON.stringify({ database, root, label, scenario })], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CHILD, JSON.stringify({ database, root, label, scenario })], {
+      env: childEnvironment(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

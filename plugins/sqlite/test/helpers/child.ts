@@ -19,7 +19,7 @@ export interface Child {
  * The environment of a child: the test runner's loaders and coverage collection left out, so
  * that a child's partial coverage of the sources is not merged over the tests' own.
  */
-function childEnvironment(): NodeJS.ProcessEnv {
+export function childEnvironment(): NodeJS.ProcessEnv {
   const { NODE_V8_COVERAGE: _coverage, NODE_OPTIONS: _options, ...environment } = process.env;
   return environment;
 }
