@@ -44,3 +44,4 @@ export {
   type CatalogConformanceCase,
   type CatalogConformanceOptions,
 } from './catalog/index.js';
+export { CONTRACT_TOKENS, HTTP_CONTRACT_CASES, rawRequest, runHttpContract, type HttpContractOptions, type HttpSubject, type RawResponse } from './http/index.js';

@@ -1,0 +1,32 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { MediaHandler } from '@stowage/core';
+
+/** What a request outside every mounted profile gets: a JSON 404 like the handler's own. */
+export function answerNotFound(response: ServerResponse): void {
+  response.writeHead(404, {
+    'content-type': 'application/json; charset=utf-8',
+    'x-content-type-options': 'nosniff',
+    'cache-control': 'no-store',
+  });
+  response.end(JSON.stringify({ error: 'Not found', code: 'STOWAGE_NOT_FOUND' }));
+}
+
+/**
+ * A `node:http` request listener serving the handler's routes, and a JSON 404 for everything
+ * else (or `fallback`, for an application's own routes).
+ */
+export function requestListener(
+  handler: MediaHandler,
+  fallback: (request: IncomingMessage, response: ServerResponse) => void = (_request, response) => answerNotFound(response),
+): (request: IncomingMessage, response: ServerResponse) => void {
+  return (request, response) => {
+    void handler.handle(request, response).then((handled) => {
+      if (!handled) fallback(request, response);
+    });
+  };
+}
+
+/** A `node:http` server over the handler (not yet listening). */
+export function createStowageServer(handler: MediaHandler): Server {
+  return createServer(requestListener(handler));
+}

@@ -1,0 +1,27 @@
+import type { Principal } from '../policies/index.js';
+import { challengeOf, type AuthRequest, type AuthStrategy } from './auth/index.js';
+
+/** The challenge of a 401 when no configured strategy announces one (RFC 9110 requires one). */
+export const DEFAULT_CHALLENGE = 'Bearer realm="stowage"';
+
+/** The `WWW-Authenticate` value for `strategies`: their challenges, else {@link DEFAULT_CHALLENGE}. */
+export function challengeFor(strategies: readonly AuthStrategy[]): string {
+  return challengeOf(strategies) ?? DEFAULT_CHALLENGE;
+}
+
+/**
+ * Who sent a request.
+ *
+ * Behavior: a non-null `given` principal (the adapter's `req.user`) is used as is and no strategy
+ * runs; otherwise `strategy` (the configured strategies composed with `composeAuth`) decides,
+ * `null` being anonymous. A strategy's rejection (`STOWAGE_UNAUTHENTICATED` for refused credentials,
+ * `STOWAGE_UNAVAILABLE` for an authority that cannot answer) propagates.
+ */
+export async function authenticate(
+  strategy: AuthStrategy,
+  request: AuthRequest,
+  given: Principal | null | undefined,
+): Promise<Principal | null> {
+  if (given !== undefined && given !== null) return given;
+  return strategy(request);
+}

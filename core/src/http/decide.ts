@@ -1,0 +1,102 @@
+import type { IncomingMessage } from 'node:http';
+import type { Stowage } from '../media/stowage.js';
+import type { Principal } from '../policies/index.js';
+import type { AuthStrategy } from './auth/index.js';
+import { authenticate } from './authenticate.js';
+import type { HandlerSettings } from './handler-options.js';
+import { CLIENT_GONE, errorAnswer, isClientGone, jsonErrorAnswer, type Decision, type HttpAnswer } from './http-answer.js';
+import { parseMediaTarget } from './media-target.js';
+import type { HeaderBag } from './preconditions.js';
+import { readAnswer } from './read-answer.js';
+import { uploadAnswer } from './upload-answer.js';
+
+/** A request as both entry points see it. */
+export interface NeutralRequest {
+  readonly method: string;
+  /** The raw request target: path and query, still percent-encoded. */
+  readonly target: string;
+  readonly headers: HeaderBag;
+  readonly signal: AbortSignal | undefined;
+  /** The principal the adapter already has, if any. */
+  readonly adapterPrincipal: Principal | null | undefined;
+  /** The request body as a node:http message (uploads read it); called at most once. */
+  readonly body: () => IncomingMessage;
+}
+
+/** Everything deciding needs besides the request. */
+export interface DecideScope {
+  readonly stowage: Stowage;
+  readonly settings: HandlerSettings;
+  /** The configured strategies composed (`composeAuth`). */
+  readonly strategy: AuthStrategy;
+  readonly challenge: string;
+}
+
+const NOT_FOUND = (): HttpAnswer => jsonErrorAnswer('STOWAGE_NOT_FOUND', 'No such entry');
+
+function methodNotAllowed(allow: string): HttpAnswer {
+  return jsonErrorAnswer('STOWAGE_INVALID_ARGUMENT', 'Method not allowed', { allow }, 405);
+}
+
+/**
+ * Decides the answer to a request, or `null` when its target is outside the prefix.
+ *
+ * Behavior:
+ * - Targets are parsed before anything else (no I/O for a malformed one): over 8 KiB → 414;
+ *   invalid encodings and control characters → 400; any other malformed target → 404.
+ * - `GET`/`HEAD <prefix>/<id>/<filename>` authenticate, then {@link readAnswer}; `DELETE` of a
+ *   file and every request for `<prefix>/<id>.zip` → 404 (later issues build them); other
+ *   methods → 405 with `Allow: GET, HEAD`.
+ * - `POST <prefix>` uploads when enabled (other methods on the prefix then → 405 with
+ *   `Allow: POST`); without uploads every request for the prefix itself → 404.
+ * - Never rejects: failures become JSON error answers, a `STOWAGE_ABORTED` becomes
+ *   {@link CLIENT_GONE}, anything unexpected a 500 `STOWAGE_INTERNAL`.
+ */
+export async function decide(scope: DecideScope, request: NeutralRequest): Promise<Decision | null> {
+  try {
+    const target = parseMediaTarget(request.target, scope.settings.prefix);
+    switch (target.kind) {
+      case 'outside':
+        return null;
+      case 'too-long':
+        return jsonErrorAnswer('STOWAGE_INVALID_PATH', 'The request target is too long', {}, 414);
+      case 'invalid':
+        return target.status === 400 ? jsonErrorAnswer('STOWAGE_INVALID_PATH', 'Malformed request path') : NOT_FOUND();
+      case 'archive':
+        return NOT_FOUND();
+      case 'collection':
+        if (scope.settings.uploads === undefined) return NOT_FOUND();
+        if (request.method !== 'POST') return methodNotAllowed('POST');
+        return await uploadAnswer(scope.stowage, request.body(), {
+          principal: await principalOf(scope, request),
+          limits: scope.settings.uploads,
+          signal: request.signal,
+          prefix: scope.settings.prefix,
+          challenge: scope.challenge,
+        });
+      case 'file': {
+        const method = request.method;
+        if (method === 'DELETE') return NOT_FOUND();
+        if (method !== 'GET' && method !== 'HEAD') return methodNotAllowed('GET, HEAD');
+        const principal = await principalOf(scope, request);
+        const read = { method, headers: request.headers, principal, signal: request.signal } as const;
+        return await readAnswer(scope.stowage, { id: target.id, filename: target.filename }, read, scope.settings.prefix, scope.settings.delivery);
+      }
+    }
+  } catch (error) {
+    return isClientGone(error) ? CLIENT_GONE : errorAnswer(error, scope.challenge);
+  }
+}
+
+function principalOf(scope: DecideScope, request: NeutralRequest): Promise<Principal | null> {
+  return authenticate(
+    scope.strategy,
+    {
+      method: request.method,
+      headers: request.headers,
+      ...(request.adapterPrincipal === undefined ? {} : { adapterPrincipal: request.adapterPrincipal }),
+      ...(request.signal === undefined ? {} : { signal: request.signal }),
+    },
+    request.adapterPrincipal,
+  );
+}

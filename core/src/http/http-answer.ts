@@ -1,0 +1,90 @@
+import type { Readable } from 'node:stream';
+import { httpStatusOf, type StowageErrorCode } from '../error-codes.js';
+import { isStowageError } from '../stowage-error.js';
+
+/** A body of exactly `length` bytes streamed from `stream`. */
+export interface StreamedBody {
+  readonly stream: Readable;
+  readonly length: number;
+}
+
+/**
+ * One decided HTTP answer, independent of the framework that sends it: node:http responses and
+ * fetch `Response`s are both built from it, so the two paths cannot disagree.
+ *
+ * `headers` use lower-case names and always hold `content-length` when the length is known (HEAD
+ * answers keep the length of the body they omit). `body` is absent for an empty body.
+ */
+export interface HttpAnswer {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body?: string | StreamedBody;
+}
+
+/** The client went away: the node response is destroyed, nothing is written. */
+export const CLIENT_GONE = Symbol('stowage.http.client-gone');
+
+/** What deciding a request yields: an answer, or {@link CLIENT_GONE}. */
+export type Decision = HttpAnswer | typeof CLIENT_GONE;
+
+/** Headers every error answer carries. */
+const ERROR_HEADERS = Object.freeze({
+  'content-type': 'application/json; charset=utf-8',
+  'x-content-type-options': 'nosniff',
+  'cache-control': 'no-store',
+});
+
+/** Messages of 5xx answers: fixed texts, so no server detail (a path, a driver message) leaks. */
+const SERVER_MESSAGES: Readonly<Record<number, string>> = Object.freeze({
+  500: 'The server failed to answer this request',
+  503: 'The service is unavailable; retry later',
+  504: 'The storage did not answer in time',
+  507: 'The storage is full',
+  508: 'The replacement chain of this entry loops or is too long',
+});
+
+/** A JSON error answer `{"error": message, "code": code}` with the status of `code` (or `status`). */
+export function jsonErrorAnswer(
+  code: StowageErrorCode,
+  message: string,
+  extraHeaders: Readonly<Record<string, string>> = {},
+  status: number = httpStatusOf(code),
+): HttpAnswer {
+  const body = JSON.stringify({ error: message, code });
+  return {
+    status,
+    headers: { ...ERROR_HEADERS, ...extraHeaders, 'content-length': String(Buffer.byteLength(body)) },
+    body,
+  };
+}
+
+/**
+ * The answer for a failure.
+ *
+ * Behavior:
+ * - A `StowageError` answers the status of its code; anything else is `STOWAGE_INTERNAL` (500).
+ * - 4xx answers carry the error's message; 5xx answers a fixed text per status, so no stack,
+ *   cause, backend path or driver message reaches the client.
+ * - `retryAfterMs` becomes `Retry-After` in whole seconds (at least 1); a
+ *   `STOWAGE_RANGE_NOT_SATISFIABLE` with `context.size` gets `Content-Range: bytes *\/<size>`;
+ *   401 answers get `WWW-Authenticate: <challenge>`.
+ */
+export function errorAnswer(error: unknown, challenge: string): HttpAnswer {
+  if (!isStowageError(error)) return jsonErrorAnswer('STOWAGE_INTERNAL', SERVER_MESSAGES[500] as string);
+  const status = httpStatusOf(error.code);
+  const headers: Record<string, string> = {};
+  if (status === 401) headers['www-authenticate'] = challenge;
+  if (error.retryAfterMs !== undefined && Number.isFinite(error.retryAfterMs) && error.retryAfterMs >= 0) {
+    headers['retry-after'] = String(Math.max(1, Math.ceil(error.retryAfterMs / 1000)));
+  }
+  if (error.code === 'STOWAGE_RANGE_NOT_SATISFIABLE' && error.context.size !== undefined) {
+    headers['content-range'] = `bytes */${error.context.size}`;
+  }
+  const message = status >= 500 ? (SERVER_MESSAGES[status] ?? (SERVER_MESSAGES[500] as string)) : error.message;
+  return jsonErrorAnswer(error.code, message, headers);
+}
+
+/** `true` for the failures that mean the client went away: `STOWAGE_ABORTED` (its request signal aborted). */
+export function isClientGone(error: unknown): boolean {
+  return isStowageError(error, 'STOWAGE_ABORTED');
+}

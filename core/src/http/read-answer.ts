@@ -1,0 +1,123 @@
+import type { EntryKey, CatalogEntry } from '../catalog/entry.js';
+import type { Stowage } from '../media/stowage.js';
+import type { OpenedEntry, ResolvedEntry } from '../media/types.js';
+import type { Principal } from '../policies/index.js';
+import { parseRangeHeader } from '../range.js';
+import { StowageError } from '../stowage-error.js';
+import { entryHeaders, validatorHeaders } from './entry-headers.js';
+import type { DeliveryMode } from './handler-options.js';
+import type { HttpAnswer } from './http-answer.js';
+import { headerValue, isNotModified, rangeApplies, type HeaderBag } from './preconditions.js';
+
+const STREAM: DeliveryMode = Object.freeze({ mode: 'stream' });
+
+/** What deciding a read needs of the request. */
+export interface ReadRequest {
+  readonly method: 'GET' | 'HEAD';
+  readonly headers: HeaderBag;
+  readonly principal: Principal | null;
+  readonly signal: AbortSignal | undefined;
+}
+
+/** The canonical URL of an entry: `<prefix>/<id>/<filename percent-encoded>`, from stored values only. */
+export function canonicalUrl(prefix: string, key: EntryKey): string {
+  // `prefix` is '' or starts with one '/' followed by a non-empty segment; `id` is hex: the
+  // result therefore always starts with exactly one '/', never '//' or '/\'.
+  return `${prefix}/${key.id}/${encodeURIComponent(key.filename)}`;
+}
+
+/** The 301 to an entry's canonical URL: empty body, `no-store` for private entries. */
+export function redirectAnswer(prefix: string, target: EntryKey, from: CatalogEntry): HttpAnswer {
+  return {
+    status: 301,
+    headers: {
+      location: canonicalUrl(prefix, target),
+      'cache-control': from.visibility === 'public' ? 'public, no-cache' : 'private, no-store',
+      'x-content-type-options': 'nosniff',
+      'content-length': '0',
+    },
+  };
+}
+
+/** `<internalPrefix>/<path>`, each segment of the backend path percent-encoded exactly once. */
+export function internalUri(internalPrefix: string, path: string): string {
+  return `${internalPrefix}/${path.split('/').map((segment) => encodeURIComponent(segment)).join('/')}`;
+}
+
+/**
+ * Decides a GET or HEAD of `key`, after authentication.
+ *
+ * Behavior (DESIGN §3): the facade's `stat` answers not-found (malformed, unknown, hidden),
+ * 401 or 403 before revealing a replacement; a replaced entry, or a name that only matches after
+ * normalization, is a 301 to the stored name; then 304 (`If-None-Match`, else
+ * `If-Modified-Since`); then per the delivery mode of the entry's shard (streaming when not listed) an `X-Accel-Redirect` or `X-Sendfile`
+ * answer (ranges then belong to the proxy), or 416 / 206 / 200 with the bytes. HEAD answers the
+ * same status and headers without opening the bytes.
+ *
+ * Errors: whatever the facade throws (`STOWAGE_NOT_FOUND`, `STOWAGE_UNAUTHENTICATED`,
+ * `STOWAGE_FORBIDDEN`, `STOWAGE_LOST`, ...); `STOWAGE_RANGE_NOT_SATISFIABLE` with `context.size`.
+ */
+export async function readAnswer(
+  stowage: Stowage,
+  key: EntryKey,
+  request: ReadRequest,
+  prefix: string,
+  deliveries: ReadonlyMap<string, DeliveryMode>,
+): Promise<HttpAnswer> {
+  const options = { principal: request.principal, ...(request.signal === undefined ? {} : { signal: request.signal }) };
+  const described = await stowage.stat(key, options);
+  if (described.kind === 'replaced') return redirectAnswer(prefix, described.location, described.entry);
+  const { entry, cache } = described;
+  if (entry.filename !== key.filename) return redirectAnswer(prefix, entry, entry);
+  if (isNotModified(request.headers, cache)) {
+    return { status: 304, headers: validatorHeaders(cache) };
+  }
+  const headers = entryHeaders(entry, cache);
+  const delivery = deliveries.get(entry.backend) ?? STREAM;
+  if (delivery.mode === 'x-accel') {
+    return { status: 200, headers: { ...headers, 'x-accel-redirect': internalUri(delivery.internalPrefix, entry.path) } };
+  }
+  if (delivery.mode === 'x-sendfile' && delivery.backend?.localPath !== undefined) {
+    const localPath = await delivery.backend.localPath(entry.path, options);
+    return { status: 200, headers: { ...headers, 'x-sendfile': localPath } };
+  }
+  return streamAnswer(stowage, described, headers, request, prefix);
+}
+
+async function streamAnswer(
+  stowage: Stowage,
+  described: ResolvedEntry,
+  headers: Record<string, string>,
+  request: ReadRequest,
+  prefix: string,
+): Promise<HttpAnswer> {
+  const { entry, cache } = described;
+  const outcome = rangeApplies(request.headers, cache) ? parseRangeHeader(headerValue(request.headers, 'range'), entry.size) : { kind: 'none' as const };
+  if (outcome.kind === 'unsatisfiable') {
+    throw new StowageError('STOWAGE_RANGE_NOT_SATISFIABLE', 'Range not satisfiable', { context: { size: entry.size } });
+  }
+  const range = outcome.kind === 'single' ? outcome.range : { offset: 0, length: entry.size };
+  const status = outcome.kind === 'single' ? 206 : 200;
+  const answerHeaders: Record<string, string> = { ...headers, 'content-length': String(range.length) };
+  if (status === 206) answerHeaders['content-range'] = `bytes ${range.offset}-${range.offset + range.length - 1}/${entry.size}`;
+  if (request.method === 'HEAD') return { status, headers: answerHeaders };
+  const opened = await stowage.open(
+    { id: entry.id, filename: entry.filename },
+    {
+      principal: request.principal,
+      ...(request.signal === undefined ? {} : { signal: request.signal }),
+      ...(status === 206 ? { range: { offset: range.offset, length: range.length } } : {}),
+    },
+  );
+  // The entry was replaced between stat and open: the redirect is still decided after authorization.
+  if (opened.kind === 'replaced') return redirectAnswer(prefix, opened.location, opened.entry);
+  return { status, headers: answerHeaders, body: bodyOf(opened, range.length) };
+}
+
+function bodyOf(opened: OpenedEntry, expected: number): { stream: OpenedEntry['stream']; length: number } {
+  if (opened.length !== expected) {
+    opened.stream.destroy();
+    throw new StowageError('STOWAGE_LOST', 'the stored bytes do not match the entry');
+  }
+  return { stream: opened.stream, length: opened.length };
+}

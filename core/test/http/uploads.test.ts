@@ -1,0 +1,55 @@
+import t from 'tap';
+import { bearer, httpFixture } from './helpers/http-fixture.js';
+import { rawRequest } from './helpers/media-server.js';
+
+t.test('POST <prefix> with uploads enabled stores the body and answers 201', async (t) => {
+  const f = await httpFixture({ uploads: true });
+  t.teardown(() => f.server.close());
+  const res = await rawRequest(
+    f.port,
+    'POST',
+    '/media',
+    { ...bearer('alice'), 'content-type': 'text/plain', 'x-filename': encodeURIComponent('notes ✓.txt'), 'x-stowage-visibility': 'public' },
+    'uploaded bytes',
+  );
+  t.equal(res.status, 201);
+  const body = JSON.parse(res.body.toString()) as { id: string; files: { url: string; filename: string }[] };
+  t.equal(body.files[0]?.filename, 'notes ✓.txt');
+  t.equal(res.headers.location, body.files[0]?.url);
+  t.equal(res.headers['content-type'], 'application/json');
+  t.equal(res.headers['cache-control'], 'no-store');
+  t.equal(res.headers['content-length'], String(res.body.length));
+  const fetched = await rawRequest(f.port, 'GET', String(res.headers.location));
+  t.equal(fetched.status, 200);
+  t.equal(fetched.body.toString(), 'uploaded bytes');
+  const entry = await f.catalog.getEntry({ id: body.id, filename: 'notes ✓.txt' });
+  t.equal(entry?.author, 'alice', 'the authenticated principal uploads');
+
+  t.equal((await rawRequest(f.port, 'GET', '/media')).status, 405);
+  t.equal((await rawRequest(f.port, 'GET', '/media')).headers.allow, 'POST');
+  const refused = await rawRequest(f.port, 'POST', '/media', { authorization: 'Bearer nope-nope-nope-nope' }, 'x');
+  t.equal(refused.status, 401);
+});
+
+t.test('a failed upload answers its JSON error and closes the connection', async (t) => {
+  const f = await httpFixture({ uploads: { maxFileBytes: 10 } });
+  t.teardown(() => f.server.close());
+  const tooLarge = await rawRequest(f.port, 'POST', '/media', { 'x-filename': 'big.bin' }, Buffer.alloc(1000));
+  t.equal(tooLarge.status, 413);
+  t.equal(JSON.parse(tooLarge.body.toString()).code, 'STOWAGE_TOO_LARGE');
+  t.equal(tooLarge.headers.connection, 'close');
+  const noName = await rawRequest(f.port, 'POST', '/media', {}, 'x');
+  t.equal(noName.status, 400);
+});
+
+t.test('handleWeb uploads too', async (t) => {
+  const f = await httpFixture({ uploads: true });
+  t.teardown(() => f.server.close());
+  const response = await f.server.handler.handleWeb(
+    new Request('http://x/media', { method: 'POST', headers: { 'x-filename': 'web.txt', 'x-stowage-visibility': 'public' }, body: 'from fetch' }),
+  );
+  t.equal(response?.status, 201);
+  const location = String(response?.headers.get('location'));
+  const fetched = await rawRequest(f.port, 'GET', location);
+  t.equal(fetched.body.toString(), 'from fetch');
+});
