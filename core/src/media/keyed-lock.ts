@@ -22,9 +22,4 @@ export class KeyedLock {
       if (this.#tails.get(key) === chained) this.#tails.delete(key);
     }
   }
-
-  /** How many keys currently have work queued or running. */
-  get size(): number {
-    return this.#tails.size;
-  }
 }

@@ -1,6 +1,5 @@
 import type { CatalogEntry, EntryKey } from '../catalog/entry.js';
-import { verifyLongId } from '../hashing/index.js';
-import { isLongId } from '../hashing/index.js';
+import { isLongId, verifyLongId } from '../hashing/index.js';
 import { notFoundError, type Principal } from '../policies/index.js';
 import { isStowageError, StowageError } from '../stowage-error.js';
 import type { RemoveContext, RemoveTarget } from './change/remove.js';
@@ -129,7 +128,7 @@ export class MediaFacade implements Stowage {
     try {
       opened = await this.services.router.shard(entry.backend).backend.read(entry.path);
     } catch (error) {
-      if (isStowageError(error) && error.code === 'STOWAGE_NOT_FOUND') {
+      if (isStowageError(error, 'STOWAGE_NOT_FOUND')) {
         throw new StowageError('STOWAGE_LOST', 'the blob of an entry of this id is missing', { cause: error });
       }
       throw error;

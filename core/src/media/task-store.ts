@@ -63,7 +63,7 @@ export function createTaskStore(options: TaskStoreOptions): TaskStore {
       await backend.stat(path);
       return true;
     } catch (error) {
-      if (isStowageError(error) && error.code === 'STOWAGE_NOT_FOUND') return false;
+      if (isStowageError(error, 'STOWAGE_NOT_FOUND')) return false;
       throw error;
     }
   };

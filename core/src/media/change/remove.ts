@@ -118,7 +118,7 @@ async function markDeleting(context: RemoveContext, entry: CatalogEntry): Promis
       await catalog.transitionEntries([current], current.state, 'deleting');
       return current;
     } catch (error) {
-      if (!isStowageError(error) || error.code !== 'STOWAGE_NOT_FOUND') throw error;
+      if (!isStowageError(error, 'STOWAGE_NOT_FOUND')) throw error;
       current = await catalog.getEntry(current);
     }
   }

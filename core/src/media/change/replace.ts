@@ -1,4 +1,4 @@
-import type { CatalogEntry, EntryKey } from '../../catalog/entry.js';
+import { keyString, sameKey, type CatalogEntry, type EntryKey } from '../../catalog/entry.js';
 import type { Stage } from '../../pipeline/pipeline.js';
 import type { Principal } from '../../policies/index.js';
 import { StowageError } from '../../stowage-error.js';
@@ -51,12 +51,12 @@ export const checkChainStage: Stage<ReplaceContext> = {
     const old = required(context.oldEntry, 'the old entry');
     const replacement = required(context.replacementEntry, 'the replacement');
     const loop = (): StowageError =>
-      new StowageError('STOWAGE_LOOP_DETECTED', 'the replacement would make a loop', { context: { path: `${old.id}/${old.filename}` } });
-    if (replacement.id === old.id && replacement.filename === old.filename) throw loop();
+      new StowageError('STOWAGE_LOOP_DETECTED', 'the replacement would make a loop', { context: { path: keyString(old) } });
+    if (sameKey(replacement, old)) throw loop();
     const chain = await replacementChain(context.services, replacement);
-    if (chain.some((hop) => hop.id === old.id && hop.filename === old.filename)) throw loop();
+    if (chain.some((hop) => sameKey(hop, old))) throw loop();
     if (chain.length > context.services.config.maxReplacementChain) {
-      throw new StowageError('STOWAGE_LOOP_DETECTED', 'the replacement chain would be too long', { context: { path: `${old.id}/${old.filename}` } });
+      throw new StowageError('STOWAGE_LOOP_DETECTED', 'the replacement chain would be too long', { context: { path: keyString(old) } });
     }
     await next();
   },

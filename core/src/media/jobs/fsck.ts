@@ -26,7 +26,7 @@ function before(context: FsckContext, ms: number): Date {
 }
 
 function isNotFound(error: unknown): boolean {
-  return isStowageError(error) && error.code === 'STOWAGE_NOT_FOUND';
+  return isStowageError(error, 'STOWAGE_NOT_FOUND');
 }
 
 async function* filesUnder(backend: Backend, path: string): AsyncGenerator<BackendEntry> {

@@ -56,7 +56,7 @@ export const expireStage: Stage<SweepContext> = {
               await catalog.transitionEntries([entry], entry.state, 'deleting');
             } catch (error) {
               // A concurrent remove got there first.
-              if (isStowageError(error) && error.code === 'STOWAGE_NOT_FOUND') return none;
+              if (isStowageError(error, 'STOWAGE_NOT_FOUND')) return none;
               throw error;
             }
             config.checkpoint('remove:marked');

@@ -78,7 +78,7 @@ export const recordStage: Stage<PutContext> = {
 };
 
 function lostRace(error: unknown, message: string): unknown {
-  return isStowageError(error) && error.code === 'STOWAGE_NOT_FOUND'
+  return isStowageError(error, 'STOWAGE_NOT_FOUND')
     ? new StowageError('STOWAGE_BUSY', message, { cause: error, retryable: true, retryAfterMs: 100 })
     : error;
 }

@@ -97,7 +97,7 @@ async function bytesInPlace(services: MediaServices, blob: BlobRecord): Promise<
     const entry = await services.router.shard(blob.backend).backend.stat(blob.path);
     return entry.kind === 'file' && entry.size === blob.size;
   } catch (error) {
-    if (isStowageError(error) && error.code === 'STOWAGE_NOT_FOUND') return false;
+    if (isStowageError(error, 'STOWAGE_NOT_FOUND')) return false;
     throw error;
   }
 }

@@ -1,4 +1,4 @@
-import type { CatalogEntry, EntryKey } from '../../catalog/entry.js';
+import { keyString, type CatalogEntry, type EntryKey } from '../../catalog/entry.js';
 import { isLongId } from '../../hashing/index.js';
 import { decideAccess, accessError, notFoundError, type AccessAction, type Principal } from '../../policies/index.js';
 import { StowageError } from '../../stowage-error.js';
@@ -49,15 +49,15 @@ export async function requireAccess(
  * `maxReplacementChain` hops is `STOWAGE_LOOP_DETECTED`.
  */
 export async function replacementChain(services: MediaServices, entry: CatalogEntry): Promise<readonly CatalogEntry[]> {
-  const seen = new Set<string>([`${entry.id}/${entry.filename}`]);
+  const seen = new Set<string>([keyString(entry)]);
   const chain = [entry];
   let current = entry;
   while (current.replacedBy !== null) {
     const next = await findVisibleEntry(services, current.replacedBy);
-    const name = `${next.id}/${next.filename}`;
+    const name = keyString(next);
     if (seen.has(name) || chain.length > services.config.maxReplacementChain) {
       throw new StowageError('STOWAGE_LOOP_DETECTED', 'the replacement chain loops or is too long', {
-        context: { path: `${entry.id}/${entry.filename}` },
+        context: { path: keyString(entry) },
       });
     }
     seen.add(name);

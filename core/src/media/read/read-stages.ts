@@ -1,3 +1,4 @@
+import { keyString } from '../../catalog/entry.js';
 import { cacheDirectivesFor } from '../../policies/index.js';
 import type { Stage } from '../../pipeline/pipeline.js';
 import { resolveReadRange } from '../../range.js';
@@ -51,7 +52,7 @@ export const redirectStage: Stage<ReadContext> = {
 function refuseLost(context: ReadContext): void {
   const entry = required(context.entry, 'the entry');
   if (entry.state === 'lost') {
-    throw new StowageError('STOWAGE_LOST', 'the bytes of this entry are missing or corrupt', { context: { path: `${entry.id}/${entry.filename}` } });
+    throw new StowageError('STOWAGE_LOST', 'the bytes of this entry are missing or corrupt', { context: { path: keyString(entry) } });
   }
 }
 
@@ -86,7 +87,7 @@ export const readStage: Stage<ReadContext> = {
         ...(context.signal === undefined ? {} : { signal: context.signal }),
       });
     } catch (error) {
-      if (isStowageError(error) && error.code === 'STOWAGE_NOT_FOUND') {
+      if (isStowageError(error, 'STOWAGE_NOT_FOUND')) {
         throw new StowageError('STOWAGE_LOST', 'the blob of this entry is missing', { cause: error });
       }
       throw error;
