@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { MediaHandler } from '@stowage/core';
+import { applyServerLimits, MAX_HEADER_BYTES, type MediaHandler, type ServerLimits } from '@stowage/core';
 
 /** What a request outside every mounted profile gets: a JSON 404 like the handler's own. */
 export function answerNotFound(response: ServerResponse): void {
@@ -26,7 +26,10 @@ export function requestListener(
   };
 }
 
-/** A `node:http` server over the handler (not yet listening). */
-export function createStowageServer(handler: MediaHandler): Server {
-  return createServer(requestListener(handler));
+/**
+ * A `node:http` server over the handler (not yet listening), with a {@link MAX_HEADER_BYTES}
+ * header block and the connection limits of `applyServerLimits` (defaults unless given).
+ */
+export function createStowageServer(handler: MediaHandler, limits: ServerLimits = {}): Server {
+  return applyServerLimits(createServer({ maxHeaderSize: MAX_HEADER_BYTES }, requestListener(handler)), limits);
 }

@@ -5,7 +5,7 @@ import type { AuthStrategy } from './auth/index.js';
 import { authenticate } from './authenticate.js';
 import type { HandlerSettings } from './handler-options.js';
 import { CLIENT_GONE, errorAnswer, isClientGone, jsonErrorAnswer, type Decision, type HttpAnswer } from './http-answer.js';
-import { parseMediaTarget } from './media-target.js';
+import type { MediaTarget } from './media-target.js';
 import type { HeaderBag } from './preconditions.js';
 import { readAnswer } from './read-answer.js';
 import { uploadAnswer } from './upload-answer.js';
@@ -13,8 +13,6 @@ import { uploadAnswer } from './upload-answer.js';
 /** A request as both entry points see it. */
 export interface NeutralRequest {
   readonly method: string;
-  /** The raw request target: path and query, still percent-encoded. */
-  readonly target: string;
   readonly headers: HeaderBag;
   readonly signal: AbortSignal | undefined;
   /** The principal the adapter already has, if any. */
@@ -39,11 +37,12 @@ function methodNotAllowed(allow: string): HttpAnswer {
 }
 
 /**
- * Decides the answer to a request, or `null` when its target is outside the prefix.
+ * Decides the answer to a request whose target (parsed by `parseMediaTarget` before anything
+ * else, so a malformed one costs no I/O) is under the prefix.
  *
  * Behavior:
- * - Targets are parsed before anything else (no I/O for a malformed one): over 8 KiB → 414;
- *   invalid encodings and control characters → 400; any other malformed target → 404.
+ * - Targets over 8 KiB → 414; invalid encodings and control characters → 400; any other
+ *   malformed target → 404.
  * - `GET`/`HEAD <prefix>/<id>/<filename>` authenticate, then {@link readAnswer}; `DELETE` of a
  *   file and every request for `<prefix>/<id>.zip` → 404 (later issues build them); other
  *   methods → 405 with `Allow: GET, HEAD`.
@@ -52,12 +51,9 @@ function methodNotAllowed(allow: string): HttpAnswer {
  * - Never rejects: failures become JSON error answers, a `STOWAGE_ABORTED` becomes
  *   {@link CLIENT_GONE}, anything unexpected a 500 `STOWAGE_INTERNAL`.
  */
-export async function decide(scope: DecideScope, request: NeutralRequest): Promise<Decision | null> {
+export async function decide(scope: DecideScope, request: NeutralRequest, target: Exclude<MediaTarget, { kind: 'outside' }>): Promise<Decision> {
   try {
-    const target = parseMediaTarget(request.target, scope.settings.prefix);
     switch (target.kind) {
-      case 'outside':
-        return null;
       case 'too-long':
         return jsonErrorAnswer('STOWAGE_INVALID_PATH', 'The request target is too long', {}, 414);
       case 'invalid':

@@ -1,6 +1,7 @@
 import type { Backend } from '../backend.js';
 import { StowageError } from '../stowage-error.js';
 import type { AuthStrategy } from './auth/index.js';
+import { resolveHandlerLimits, type HandlerLimits, type ResolvedHandlerLimits } from './handler-limits.js';
 import type { UploadLimits } from './upload/index.js';
 
 /** Stream the bytes through Node (the default). */
@@ -43,6 +44,8 @@ export interface MediaHandlerOptions {
   readonly uploads?: boolean | UploadLimits;
   /** Delivery per shard name; shards not listed stream. @default {} */
   readonly delivery?: Readonly<Record<string, DeliveryMode>>;
+  /** Concurrency and slow-client bounds (see {@link HandlerLimits} for the defaults). */
+  readonly limits?: HandlerLimits;
   /** Accepted for compatibility and ignored: hiding existence is the stowage permission policy's job. */
   readonly hideExistence?: boolean;
 }
@@ -55,6 +58,7 @@ export interface HandlerSettings {
   /** `undefined` when uploads are off. */
   readonly uploads: UploadLimits | undefined;
   readonly delivery: ReadonlyMap<string, DeliveryMode>;
+  readonly limits: ResolvedHandlerLimits;
 }
 
 // RFC 3986 pchar without `%` (a prefix is matched on the raw path, so it must not need encoding).
@@ -116,5 +120,6 @@ export function resolveHandlerOptions(options: MediaHandlerOptions = {}): Handle
     auth: Object.freeze([...auth]),
     uploads: uploads === false ? undefined : uploads === true ? {} : uploads,
     delivery,
+    limits: resolveHandlerLimits(options.limits),
   });
 }

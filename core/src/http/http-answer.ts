@@ -59,12 +59,23 @@ export function jsonErrorAnswer(
 }
 
 /**
+ * Messages of the refusals a caller must learn nothing from: fixed texts, never the key, the
+ * filename or the owner the policy error names (RELIABILITY D7-D9).
+ */
+const REFUSAL_MESSAGES: Readonly<Partial<Record<StowageErrorCode, string>>> = Object.freeze({
+  STOWAGE_NOT_FOUND: 'No such entry',
+  STOWAGE_UNAUTHENTICATED: 'Authentication is required',
+  STOWAGE_FORBIDDEN: 'You may not access this entry',
+});
+
+/**
  * The answer for a failure.
  *
  * Behavior:
  * - A `StowageError` answers the status of its code; anything else is `STOWAGE_INTERNAL` (500).
- * - 4xx answers carry the error's message; 5xx answers a fixed text per status, so no stack,
- *   cause, backend path or driver message reaches the client.
+ * - 4xx answers carry the error's message, but 401, 403 and 404 a fixed text (so a refusal
+ *   names no file, and an unknown key answers byte for byte like a hidden one); 5xx answers a
+ *   fixed text per status, so no stack, cause, backend path or driver message reaches the client.
  * - `retryAfterMs` becomes `Retry-After` in whole seconds (at least 1); a
  *   `STOWAGE_RANGE_NOT_SATISFIABLE` with `context.size` gets `Content-Range: bytes *\/<size>`;
  *   401 answers get `WWW-Authenticate: <challenge>`.
@@ -80,7 +91,7 @@ export function errorAnswer(error: unknown, challenge: string): HttpAnswer {
   if (error.code === 'STOWAGE_RANGE_NOT_SATISFIABLE' && error.context.size !== undefined) {
     headers['content-range'] = `bytes */${error.context.size}`;
   }
-  const message = status >= 500 ? (SERVER_MESSAGES[status] ?? (SERVER_MESSAGES[500] as string)) : error.message;
+  const message = status >= 500 ? (SERVER_MESSAGES[status] ?? (SERVER_MESSAGES[500] as string)) : (REFUSAL_MESSAGES[error.code] ?? error.message);
   return jsonErrorAnswer(error.code, message, headers);
 }
 

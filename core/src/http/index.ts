@@ -13,6 +13,8 @@ export {
   type XAccelDelivery,
   type XSendfileDelivery,
 } from './handler-options.js';
+export { DEFAULT_HANDLER_LIMITS, type HandlerLimits } from './handler-limits.js';
+export { applyServerLimits, MAX_HEADER_BYTES, type ServerLimits } from './server-limits.js';
 export { DEFAULT_CHALLENGE } from './authenticate.js';
 export { MAX_REQUEST_TARGET_LENGTH, parseMediaTarget, type MediaTarget } from './media-target.js';
 export { asciiFallback, dispositionOf, SANDBOX_CSP, servedContentType } from './entry-headers.js';

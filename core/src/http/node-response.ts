@@ -21,9 +21,16 @@ function dropStream(answer: HttpAnswer): void {
  * - HEAD sends the same status and headers without a body (a body stream is destroyed unread).
  * - A streamed body is piped with backpressure; if the stream fails mid-way, or the client goes
  *   away, both sides are destroyed, so the client sees a broken connection, never a clean short
- *   body. Never rejects.
+ *   body. A streamed body that makes no progress for `idleTimeoutMs` (the client stopped
+ *   reading) destroys the connection. Never rejects.
  */
-export async function sendNodeAnswer(res: ServerResponse, decision: Decision, method: string, challenge: string): Promise<void> {
+export async function sendNodeAnswer(
+  res: ServerResponse,
+  decision: Decision,
+  method: string,
+  challenge: string,
+  idleTimeoutMs: number,
+): Promise<void> {
   if (decision === CLIENT_GONE || res.headersSent || res.destroyed) {
     if (decision !== CLIENT_GONE) dropStream(decision);
     res.destroy();
@@ -49,10 +56,16 @@ export async function sendNodeAnswer(res: ServerResponse, decision: Decision, me
     res.end(body);
     return;
   }
+  const onStall = (): void => {
+    res.destroy();
+  };
+  res.setTimeout(idleTimeoutMs, onStall);
   try {
     await pipeline(body.stream, res);
   } catch {
     // pipeline destroyed both the stream and the response: the socket closes without a clean end.
     res.destroy();
+  } finally {
+    res.off('timeout', onStall);
   }
 }

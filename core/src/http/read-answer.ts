@@ -52,7 +52,8 @@ export function internalUri(internalPrefix: string, path: string): string {
  * normalization, is a 301 to the stored name; then 304 (`If-None-Match`, else
  * `If-Modified-Since`); then per the delivery mode of the entry's shard (streaming when not listed) an `X-Accel-Redirect` or `X-Sendfile`
  * answer (ranges then belong to the proxy), or 416 / 206 / 200 with the bytes. HEAD answers the
- * same status and headers without opening the bytes.
+ * same status and headers; in stream mode it opens the bytes and closes them unread, so a
+ * missing blob is the same 5xx as for GET.
  *
  * Errors: whatever the facade throws (`STOWAGE_NOT_FOUND`, `STOWAGE_UNAUTHENTICATED`,
  * `STOWAGE_FORBIDDEN`, `STOWAGE_LOST`, ...); `STOWAGE_RANGE_NOT_SATISFIABLE` with `context.size`.
@@ -100,7 +101,8 @@ async function streamAnswer(
   const status = outcome.kind === 'single' ? 206 : 200;
   const answerHeaders: Record<string, string> = { ...headers, 'content-length': String(range.length) };
   if (status === 206) answerHeaders['content-range'] = `bytes ${range.offset}-${range.offset + range.length - 1}/${entry.size}`;
-  if (request.method === 'HEAD') return { status, headers: answerHeaders };
+  // HEAD opens the bytes too (and closes them unread): it answers exactly what GET would,
+  // including the 5xx of an entry whose bytes are gone (RELIABILITY D18, D26).
   const opened = await stowage.open(
     { id: entry.id, filename: entry.filename },
     {
@@ -111,7 +113,10 @@ async function streamAnswer(
   );
   // The entry was replaced between stat and open: the redirect is still decided after authorization.
   if (opened.kind === 'replaced') return redirectAnswer(prefix, opened.location, opened.entry);
-  return { status, headers: answerHeaders, body: bodyOf(opened, range.length) };
+  const body = bodyOf(opened, range.length);
+  if (request.method !== 'HEAD') return { status, headers: answerHeaders, body };
+  body.stream.destroy();
+  return { status, headers: answerHeaders };
 }
 
 function bodyOf(opened: OpenedEntry, expected: number): { stream: OpenedEntry['stream']; length: number } {

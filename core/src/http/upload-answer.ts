@@ -1,7 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import type { Stowage } from '../media/stowage.js';
 import type { Principal } from '../policies/index.js';
-import { errorAnswer, isClientGone, type HttpAnswer } from './http-answer.js';
+import { errorAnswer, isClientGone, jsonErrorAnswer, type HttpAnswer } from './http-answer.js';
+import { isClientStall } from './upload/guarded-body.js';
 import { createdResponse, receiveUpload, type UploadLimits } from './upload/index.js';
 
 /** What {@link uploadAnswer} needs besides the body. */
@@ -19,7 +20,7 @@ export interface UploadAnswerOptions {
  * header names, `Content-Length`, `nosniff` and `Cache-Control: no-store`.
  *
  * Behavior: a failed upload answers its JSON error with `Connection: close`, since the unread
- * rest of the body is left on the socket; `STOWAGE_ABORTED` (the client went away) is rethrown.
+ * rest of the body is left on the socket; a body that stalled past the idle timeout is 408; `STOWAGE_ABORTED` (the client went away) is rethrown.
  */
 export async function uploadAnswer(stowage: Stowage, body: IncomingMessage, options: UploadAnswerOptions): Promise<HttpAnswer> {
   try {
@@ -37,7 +38,10 @@ export async function uploadAnswer(stowage: Stowage, body: IncomingMessage, opti
     return { status: created.status, headers, body: created.body };
   } catch (error) {
     if (isClientGone(error)) throw error;
-    const answer = errorAnswer(error, options.challenge);
+    // A body that stalled is the client's timeout: 408, not the storage's 504.
+    const answer = isClientStall(error)
+      ? jsonErrorAnswer('STOWAGE_TIMEOUT', 'The request body stalled; send it faster or retry', {}, 408)
+      : errorAnswer(error, options.challenge);
     return { ...answer, headers: { ...answer.headers, connection: 'close' } };
   }
 }

@@ -44,4 +44,21 @@ export {
   type CatalogConformanceCase,
   type CatalogConformanceOptions,
 } from './catalog/index.js';
-export { CONTRACT_TOKENS, HTTP_CONTRACT_CASES, rawRequest, runHttpContract, type HttpContractOptions, type HttpSubject, type RawResponse } from './http/index.js';
+export {
+  CONTRACT_LIMITS,
+  CONTRACT_TOKENS,
+  ContractBackend,
+  HTTP_CONTRACT_CASES,
+  openResponse,
+  rawRequest,
+  runHttpContract,
+  socketExchange,
+  type ContractFixture,
+  type ContractReadFault,
+  type HttpContractCase,
+  type HttpContractOptions,
+  type HttpSubject,
+  type RawResponse,
+  type SocketExchange,
+  type StoredKey,
+} from './http/index.js';

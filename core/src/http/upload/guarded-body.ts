@@ -2,6 +2,19 @@ import { Readable } from 'node:stream';
 import { abortedError } from '../../abort.js';
 import { StowageError } from '../../stowage-error.js';
 
+const CLIENT_STALLS = new WeakSet<Error>();
+
+/**
+ * `true` when `error`, or an error in its `cause` chain, is the `STOWAGE_TIMEOUT` of a request
+ * body that stalled: the client's fault (HTTP 408), unlike a backend timeout (504).
+ */
+export function isClientStall(error: unknown): boolean {
+  for (let current = error, depth = 0; current instanceof Error && depth < 8; current = current.cause, depth += 1) {
+    if (CLIENT_STALLS.has(current)) return true;
+  }
+  return false;
+}
+
 /**
  * Re-emits a request body and fails it with `STOWAGE_TIMEOUT` once the consumer has waited
  * `idleMs` for data without any arriving (time spent not asking, under backpressure, never
@@ -14,6 +27,7 @@ import { StowageError } from '../../stowage-error.js';
  */
 export class GuardedBody extends Readable {
   private timer: NodeJS.Timeout | undefined;
+  private stall: StowageError | undefined;
   private wanted = false;
   private readonly detach: () => void;
 
@@ -59,6 +73,14 @@ export class GuardedBody extends Readable {
     this.pull();
   }
 
+  /**
+   * The `STOWAGE_TIMEOUT` this body failed with when the client stalled, else `undefined`;
+   * consumers that re-wrap errors (adding context) rethrow it so `isClientStall` still holds.
+   */
+  get stallError(): StowageError | undefined {
+    return this.stall;
+  }
+
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
     this.disarm();
     this.detach();
@@ -71,7 +93,10 @@ export class GuardedBody extends Readable {
       if (chunk === null) {
         if (!this.request.readableEnded) {
           this.timer ??= setTimeout(() => {
-            this.destroy(new StowageError('STOWAGE_TIMEOUT', `the body stalled for ${this.idleMs} ms`));
+            const stalled = new StowageError('STOWAGE_TIMEOUT', `the body stalled for ${this.idleMs} ms`);
+            CLIENT_STALLS.add(stalled);
+            this.stall = stalled;
+            this.destroy(stalled);
           }, this.idleMs);
         }
         return;

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { PutFile } from '../../media/types.js';
+import { uploadedContentType } from './declared-type.js';
 import { StowageError } from '../../stowage-error.js';
 import { singleHeader, type DistinctHeaders } from './distinct-headers.js';
 import { rawUploadFilename } from './filename.js';
@@ -67,7 +68,7 @@ export function rawPutFile(request: IncomingMessage, body: GuardedBody, limits: 
   if (size !== undefined && size > maxBytes) {
     throw new StowageError('STOWAGE_TOO_LARGE', `a file may hold at most ${maxBytes} bytes`, { context: { size } });
   }
-  const contentType = rawContentType(headers);
+  const contentType = uploadedContentType(filename, rawContentType(headers));
   return {
     filename,
     source: checkedBody(body, maxBytes, declaredSha256(headers)),

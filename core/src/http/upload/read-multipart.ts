@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import busboy from 'busboy';
 import { isStowageError, StowageError } from '../../stowage-error.js';
+import { uploadedContentType } from './declared-type.js';
 import { checkUploadFilename } from './filename.js';
 import { GuardedBody } from './guarded-body.js';
 import type { ResolvedUploadLimits } from './limits.js';
@@ -140,7 +141,7 @@ export function readMultipart(
           totalBytes += bytes;
           if (totalBytes > limits.maxTotalBytes) throw tooLarge(`an upload may hold at most ${limits.maxTotalBytes} bytes`);
         });
-        const contentType = info.mimeType === 'application/octet-stream' ? undefined : info.mimeType;
+        const contentType = uploadedContentType(filename, info.mimeType === 'application/octet-stream' ? undefined : info.mimeType);
         return { filename, size: stored.size, open: () => stored.open(), ...(contentType === undefined ? {} : { contentType }) };
       })();
       part.catch((error: unknown) => {

@@ -62,6 +62,9 @@ export async function receiveUpload(stowage: Stowage, request: IncomingMessage, 
   const body = new GuardedBody(request, limits.idleTimeoutMs, options.signal);
   try {
     return await stowage.put(rawPutFile(request, body, limits), putOptions);
+  } catch (error) {
+    // The put re-wraps a source failure with its context; the stall itself is what happened.
+    throw body.stallError ?? error;
   } finally {
     body.destroy();
   }
