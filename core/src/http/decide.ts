@@ -7,6 +7,7 @@ import type { HandlerSettings } from './handler-options.js';
 import { CLIENT_GONE, errorAnswer, isClientGone, jsonErrorAnswer, type Decision, type HttpAnswer } from './http-answer.js';
 import type { MediaTarget } from './media-target.js';
 import type { HeaderBag } from './preconditions.js';
+import { deleteAnswer } from './delete-answer.js';
 import { readAnswer } from './read-answer.js';
 import { uploadAnswer } from './upload-answer.js';
 
@@ -43,9 +44,9 @@ function methodNotAllowed(allow: string): HttpAnswer {
  * Behavior:
  * - Targets over 8 KiB → 414; invalid encodings and control characters → 400; any other
  *   malformed target → 404.
- * - `GET`/`HEAD <prefix>/<id>/<filename>` authenticate, then {@link readAnswer}; `DELETE` of a
- *   file and every request for `<prefix>/<id>.zip` → 404 (later issues build them); other
- *   methods → 405 with `Allow: GET, HEAD`.
+ * - `GET`/`HEAD <prefix>/<id>/<filename>` authenticate, then {@link readAnswer}; `DELETE`
+ *   authenticates, then {@link deleteAnswer}; other methods → 405 with
+ *   `Allow: GET, HEAD, DELETE`. Every request for `<prefix>/<id>.zip` → 404 until archives exist.
  * - `POST <prefix>` uploads when enabled (other methods on the prefix then → 405 with
  *   `Allow: POST`); without uploads every request for the prefix itself → 404.
  * - Never rejects: failures become JSON error answers, a `STOWAGE_ABORTED` becomes
@@ -72,8 +73,8 @@ export async function decide(scope: DecideScope, request: NeutralRequest, target
         });
       case 'file': {
         const method = request.method;
-        if (method === 'DELETE') return NOT_FOUND();
-        if (method !== 'GET' && method !== 'HEAD') return methodNotAllowed('GET, HEAD');
+        if (method === 'DELETE') return await deleteAnswer(scope.stowage, target, await principalOf(scope, request), request.signal);
+        if (method !== 'GET' && method !== 'HEAD') return methodNotAllowed('GET, HEAD, DELETE');
         const principal = await principalOf(scope, request);
         const read = { method, headers: request.headers, principal, signal: request.signal } as const;
         return await readAnswer(scope.stowage, { id: target.id, filename: target.filename }, read, scope.settings.prefix, scope.settings.delivery);

@@ -54,22 +54,42 @@ t.test('encoded-path attacks are 400 or 404 before any I/O, and never leak', asy
   t.notMatch(slashes, /location:/i);
 });
 
-t.test('methods: 405 with Allow, DELETE and archives 404, uploads off 404', async (t) => {
+t.test('methods: 405 with Allow, archives 404, uploads off 404', async (t) => {
   const f = await httpFixture();
   t.teardown(() => f.server.close());
   const key = await f.put('a.txt', 'x', { visibility: 'public' });
   for (const method of ['POST', 'PUT', 'PATCH', 'OPTIONS']) {
     const res = await rawRequest(f.port, method, f.url(key), {}, method === 'OPTIONS' ? undefined : 'body');
     t.equal(res.status, 405, method);
-    t.equal(res.headers.allow, 'GET, HEAD');
+    t.equal(res.headers.allow, 'GET, HEAD, DELETE');
     t.equal(res.headers['content-type'], 'application/json; charset=utf-8');
   }
-  const deleted = await rawRequest(f.port, 'DELETE', f.url(key), bearer('alice'));
-  t.equal(deleted.status, 404, 'DELETE waits for a later issue');
-  t.equal((await rawRequest(f.port, 'GET', f.url(key))).status, 200, 'and deleted nothing');
   t.equal((await rawRequest(f.port, 'GET', `/media/${key.id}.zip`)).status, 404);
   t.equal((await rawRequest(f.port, 'POST', '/media', { 'x-filename': 'a.txt' }, 'x')).status, 404, 'uploads are off by default');
   t.equal((await rawRequest(f.port, 'GET', '/media')).status, 404);
+});
+
+t.test('DELETE: modify permission, 204 once, then 404; the blob stays for the sweep', async (t) => {
+  const f = await httpFixture();
+  t.teardown(() => f.server.close());
+  const key = await f.put('doomed ü.txt', 'delete me', { visibility: 'public' });
+  const anonymous = await rawRequest(f.port, 'DELETE', f.url(key));
+  t.equal(anonymous.status, 401);
+  t.equal(anonymous.headers['www-authenticate'], 'Bearer realm="stowage"');
+  t.equal((await rawRequest(f.port, 'DELETE', f.url(key), bearer('bob'))).status, 403, 'reading is not modifying');
+  t.equal((await rawRequest(f.port, 'GET', f.url(key))).status, 200, 'refused deletes removed nothing');
+  const nfd = `/media/${key.id}/${encodeURIComponent(key.filename.normalize('NFD'))}`;
+  const deleted = await rawRequest(f.port, 'DELETE', nfd, bearer('alice'));
+  t.equal(deleted.status, 204);
+  t.equal(deleted.body.length, 0);
+  t.equal(deleted.headers['cache-control'], 'no-store');
+  t.equal((await rawRequest(f.port, 'GET', f.url(key))).status, 404);
+  const again = await rawRequest(f.port, 'DELETE', f.url(key), bearer('alice'));
+  t.equal(again.status, 404, 'a repeated DELETE is a 404');
+  t.equal(JSON.parse(again.body.toString()).code, 'STOWAGE_NOT_FOUND');
+  t.equal((await rawRequest(f.port, 'DELETE', `/media/${'0'.repeat(64)}/x`, bearer('alice'))).status, 404);
+  const report = await f.stowage.fsck();
+  t.ok(report.clean, 'the catalog is consistent after the delete');
 });
 
 t.test('requests outside the prefix are left to the application', async (t) => {

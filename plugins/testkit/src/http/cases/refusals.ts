@@ -53,7 +53,7 @@ export const REFUSAL_CASES: readonly HttpContractCase[] = Object.freeze([
       for (const method of ['POST', 'PUT', 'PATCH', 'OPTIONS']) {
         const response = await rawRequest(subject.url, target(publicKey), { method, headers: { 'content-length': '0' } });
         assertJsonError(response, 405);
-        assert.equal(header(response, 'allow'), 'GET, HEAD');
+        assert.equal(header(response, 'allow'), 'GET, HEAD, DELETE');
       }
       for (const method of ['GET', 'PUT', 'DELETE']) {
         const response = await rawRequest(subject.url, '/media', { method, headers: { ...bearer('alice'), 'content-length': '0' } });
@@ -62,6 +62,20 @@ export const REFUSAL_CASES: readonly HttpContractCase[] = Object.freeze([
       }
       const read = await rawRequest(subject.url, target(publicKey));
       assert.equal(read.status, 200, 'nothing was changed');
+    },
+  },
+  {
+    name: 'DELETE: 401 anonymous, 403 without modify permission, 204 for the owner, then 404',
+    async run({ subject, put }) {
+      const key = await put('to delete.txt', 'short-lived', 'public');
+      assertJsonError(await rawRequest(subject.url, target(key), { method: 'DELETE' }), 401, 'STOWAGE_UNAUTHENTICATED');
+      assertJsonError(await rawRequest(subject.url, target(key), { method: 'DELETE', headers: bearer('bob') }), 403, 'STOWAGE_FORBIDDEN');
+      assert.equal((await rawRequest(subject.url, target(key))).status, 200, 'refused deletes removed nothing');
+      const deleted = await rawRequest(subject.url, target(key), { method: 'DELETE', headers: bearer('alice') });
+      assert.equal(deleted.status, 204);
+      assert.equal(deleted.body.length, 0);
+      assertJsonError(await rawRequest(subject.url, target(key)), 404, 'STOWAGE_NOT_FOUND');
+      assertJsonError(await rawRequest(subject.url, target(key), { method: 'DELETE', headers: bearer('alice') }), 404, 'STOWAGE_NOT_FOUND');
     },
   },
   {
