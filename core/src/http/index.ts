@@ -19,5 +19,8 @@ export { DEFAULT_CHALLENGE } from './authenticate.js';
 export { MAX_REQUEST_TARGET_LENGTH, parseMediaTarget, type MediaTarget } from './media-target.js';
 export { asciiFallback, dispositionOf, SANDBOX_CSP, servedContentType } from './entry-headers.js';
 export { canonicalUrl, internalUri } from './read-answer.js';
+export { errorAnswer, jsonErrorAnswer, type HttpAnswer, type StreamedBody } from './http-answer.js';
+export { uploadAnswer, type UploadAnswerOptions } from './upload-answer.js';
+export { isClientStall } from './upload/guarded-body.js';
 export * from './auth/index.js';
 export * from './upload/index.js';

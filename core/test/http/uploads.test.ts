@@ -53,3 +53,39 @@ t.test('handleWeb uploads too', async (t) => {
   const fetched = await rawRequest(f.port, 'GET', location);
   t.equal(fetched.body.toString(), 'from fetch');
 });
+
+t.test('a raw upload whose client leaves while a put stage is still awaiting commits nothing and crashes nothing', async (t) => {
+  const f = await httpFixture({ uploads: true });
+  t.teardown(() => f.server.close());
+  let entered!: () => void;
+  const stageEntered = new Promise<void>((resolve) => (entered = resolve));
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  f.stowage.pipeline('put').use(
+    {
+      name: 'slow-gate',
+      async run(_context, next) {
+        entered();
+        await released;
+        await next();
+      },
+    },
+    { before: 'write' },
+  );
+  const { connect } = await import('node:net');
+  const socket = connect(f.port, '127.0.0.1');
+  socket.on('error', () => undefined);
+  socket.write(
+    `POST /media HTTP/1.1\r\nHost: x\r\nAuthorization: ${bearer('alice').authorization}\r\nX-Filename: early.bin\r\nContent-Length: 100000\r\n\r\n`,
+  );
+  socket.write(Buffer.alloc(1000));
+  await stageEntered;
+  socket.destroy(); // the body errors while nothing reads it yet
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  release();
+  const after = await rawRequest(f.port, 'POST', '/media', { ...bearer('alice'), 'x-filename': 'after.txt' }, 'still alive');
+  t.equal(after.status, 201, 'the process survived and still takes uploads');
+  const names: string[] = [];
+  for await (const entry of f.catalog.scanEntries()) names.push(entry.filename);
+  t.same(names, ['after.txt'], 'the abandoned upload committed nothing');
+});

@@ -37,6 +37,9 @@ export class GuardedBody extends Readable {
     signal?: AbortSignal,
   ) {
     super({ highWaterMark: request.readableHighWaterMark });
+    // The failure reaches the consumer through its read or iteration; until one starts (a put
+    // stage may still be awaiting) an 'error' event with no listener must not crash the process.
+    this.on('error', () => undefined);
     const onReadable = (): void => this.pull();
     const onEnd = (): void => {
       this.disarm();
