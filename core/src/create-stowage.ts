@@ -1,6 +1,7 @@
 // The composition root: the one module that imports tsyringe (and the Reflect polyfill it needs).
 import 'reflect-metadata';
 import { container as rootContainer, instanceCachingFactory, type DependencyContainer } from 'tsyringe';
+import { installUnservedGuards } from './archive/unserved.js';
 import type { Catalog } from './catalog/catalog.js';
 import { createMemoryCatalog } from './catalog/memory-catalog.js';
 import type { StowageConfig } from './media/config.js';
@@ -76,7 +77,8 @@ function register(container: DependencyContainer, config: StowageConfig, resolve
  *
  * Behavior: validates the configuration once (before touching any backend), then composes the
  * catalog (a memory catalog when none is given), the shard router over the backends, the salt
- * keyring, and the default pipelines in a tsyringe child container of their own, so two
+ * keyring, and the default pipelines (plus the guards that hide unserved members, see
+ * `installUnservedGuards`) in a tsyringe child container of their own, so two
  * instances never share state. `close()` on the facade closes the catalog and the backends.
  *
  * Errors: `STOWAGE_INVALID_CONFIG` naming the first invalid field.
@@ -89,5 +91,9 @@ export function createStowage(config: StowageConfig): Stowage {
   const container = rootContainer.createChildContainer();
   register(container, config, resolved);
   // Resolve eagerly so configuration errors (router, keyring) surface here, not on first use.
-  return container.resolve<Stowage>(TOKENS.stowage);
+  const stowage = container.resolve<Stowage>(TOKENS.stowage);
+  // Members stored but never served (a task folder's unexported files) are hidden from every
+  // read from the first request on, not only once an import has run.
+  installUnservedGuards(stowage);
+  return stowage;
 }

@@ -178,7 +178,7 @@ export const ERROR_CODES: Readonly<Record<StowageErrorCode, ErrorCodeSpec>> = Ob
     status: 422,
     retryable: false,
     meaning:
-      'A pipeline stage vetoed the operation (a virus scan, a policy of the application); nothing was committed.',
+      'A pipeline stage vetoed the operation (a virus scan, a policy of the application), or an archive was refused by a safety rule (`context.rule`: traversal, links, collisions, size or ratio limits; `context.entry` names the member); nothing was committed.',
   },
   STOWAGE_LOOP_DETECTED: {
     status: 508,

@@ -24,6 +24,10 @@ export interface ErrorContext {
   readonly path?: string;
   /** The size of the addressed file, when known (set for `STOWAGE_RANGE_NOT_SATISFIABLE`). */
   readonly size?: number;
+  /** The rule a refused input broke (`STOWAGE_REJECTED` of an archive: `path-traversal`, `ratio`, ...). */
+  readonly rule?: string;
+  /** The archive member (or other named part of the input) the refusal is about, escaped for logs. */
+  readonly entry?: string;
 }
 
 /** Options of the {@link StowageError} constructor. */
