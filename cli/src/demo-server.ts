@@ -1,12 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createHandler, createStowage, tokenAuth, type Stowage } from '@stowage/core';
-import { createLocalBackend } from '@stowage/local';
-import { createSqliteCatalog } from '@stowage/sqlite';
-import type { ServeOptions } from './serve-options.js';
+import { tokenAuth, type Stowage } from '@stowage/core';
+import { demoConfig } from './config/serve-config.js';
+import { startServer } from './server.js';
 
 /** A running demo server. */
 export interface DemoServer {
@@ -21,71 +16,27 @@ export interface DemoServer {
   close(): Promise<void>;
 }
 
-/** The salt of long ids: kept in `<dir>/salt` (mode 0600) so ids stay verifiable across restarts. */
-async function saltOf(directory: string): Promise<string> {
-  const file = join(directory, 'salt');
-  try {
-    return (await readFile(file, 'utf8')).trim();
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    const salt = randomBytes(32).toString('hex');
-    await writeFile(file, `${salt}\n`, { mode: 0o600, flag: 'wx' });
-    return salt;
-  }
-}
-
-function listen(server: Server, port: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
-      server.off('error', reject);
-      const address = server.address();
-      resolve(typeof address === 'object' && address !== null ? address.port : port);
-    });
-  });
+/** Where the demo runs: `port` (default 8080, 0 picks one) and `dir` (absent: a temporary directory). */
+export interface DemoOptions {
+  readonly port?: number | undefined;
+  readonly dir?: string | undefined;
 }
 
 /**
- * Starts the media profile on 127.0.0.1 over a local backend and the SQLite catalog, with
- * uploads enabled for the bearer token it returns (principal `demo`).
+ * Starts the media profile on 127.0.0.1 over a local backend (`<dir>/blobs`) and the SQLite
+ * catalog, with uploads enabled for the bearer token it returns (principal `demo`); anonymous
+ * uploads are refused.
  */
-export async function startDemoServer(options: ServeOptions): Promise<DemoServer> {
-  const temporary = options.dir === undefined;
-  const directory = options.dir ?? (await mkdtemp(join(tmpdir(), 'stowage-demo-')));
-  await mkdir(directory, { recursive: true });
+export async function startDemoServer(options: DemoOptions = {}): Promise<DemoServer> {
   const token = randomBytes(24).toString('hex');
-  const stowage = createStowage({
-    backends: await createLocalBackend({ root: join(directory, 'blobs'), createRoot: true }),
-    catalog: createSqliteCatalog({ file: join(directory, 'catalog.db') }),
-    salt: await saltOf(directory),
-    // Only the demo principal uploads; anonymous uploads would belong to nobody.
-    permissions: { canUpload: (principal) => principal !== null },
+  const server = await startServer(demoConfig(options.port ?? 8080, options.dir), {
+    auth: [tokenAuth({ tokens: { [token]: 'demo' } })],
   });
-  const handler = createHandler(stowage, { auth: [tokenAuth({ tokens: { [token]: 'demo' } })], uploads: true });
-  const server = createServer((request, response) => {
-    void handler.handle(request, response).then((handled) => {
-      if (handled) return;
-      response.writeHead(404, { 'content-type': 'application/json', 'x-content-type-options': 'nosniff' });
-      response.end(JSON.stringify({ error: 'Not found', code: 'STOWAGE_NOT_FOUND' }));
-    });
-  });
-  const port = await listen(server, options.port);
-  let closing: Promise<void> | undefined;
-  return {
-    url: `http://127.0.0.1:${port}`,
+  return Object.freeze({
+    url: server.url,
     token,
-    directory,
-    stowage,
-    close() {
-      closing ??= (async () => {
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeAllConnections();
-        });
-        await stowage.close();
-        if (temporary) await rm(directory, { recursive: true, force: true });
-      })();
-      return closing;
-    },
-  };
+    directory: server.directory,
+    stowage: server.stowage,
+    close: () => server.close(),
+  });
 }

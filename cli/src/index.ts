@@ -1,2 +1,12 @@
-export { startDemoServer, type DemoServer } from './demo-server.js';
+export { startDemoServer, type DemoOptions, type DemoServer } from './demo-server.js';
+export { startServer, type RunningServer, type StartOptions } from './server.js';
+export { describeServer } from './server-banner.js';
 export { parseServeOptions, type ServeOptions } from './serve-options.js';
+export { loadServeConfig, withOverrides, type ConfigOverrides } from './config/load-config.js';
+export { demoConfig, parseServeConfig, type ServeConfig } from './config/serve-config.js';
+export type { AuthConfig } from './config/auth-config.js';
+export type { DeliveryConfig, ShardConfig, StorageConfig } from './config/storage-config.js';
+export { NGINX_HTTP_MAPS, renderNginxServerBlock, type NginxServerBlockOptions } from './nginx/server-block.js';
+export { renderStandaloneNginxConf, type StandaloneNginxOptions } from './nginx/standalone-conf.js';
+export { nginxDirectory, nginxString, upstreamTarget } from './nginx/nginx-syntax.js';
+export { DEFAULT_NGINX_PORT, nginxConfigText, parseNginxConfigOptions, type NginxConfigOptions } from './nginx-config-command.js';

@@ -1,16 +1,31 @@
 #!/usr/bin/env node
 import { isStowageError } from '@stowage/core';
+import { loadServeConfig } from './config/load-config.js';
 import { startDemoServer } from './demo-server.js';
-import { parseServeOptions } from './serve-options.js';
+import { nginxConfigText, parseNginxConfigOptions } from './nginx-config-command.js';
+import { describeServer } from './server-banner.js';
+import { parseServeOptions, type ServeOptions } from './serve-options.js';
+import { startServer } from './server.js';
 
-const USAGE = `usage: stowage serve [--port N] [--dir PATH]
+const USAGE = `usage: stowage serve [--port N] [--dir PATH] [--config FILE]
+       stowage nginx-config --config FILE [--listen PORT] [--upstream URL] [--standalone DIR [--user NAME]]
 
-  serve   the media profile on 127.0.0.1 (local disk + SQLite catalog); without --dir it
-          works in a temporary directory deleted on exit
+  serve          the media profile (local disk + SQLite catalog); without --config: the demo on
+                 127.0.0.1 with a generated token, and without --dir a temporary directory
+                 deleted on exit. --port and --dir override the configuration file.
+  nginx-config   print the nginx server block for X-Accel-Redirect delivery (docs/cli.md)
 `;
 
-async function serve(argv: readonly string[]): Promise<void> {
-  const server = await startDemoServer(parseServeOptions(argv));
+function stopOn(close: () => Promise<void>): void {
+  const stop = (): void => {
+    void close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+async function serveDemo(options: ServeOptions): Promise<void> {
+  const server = await startDemoServer({ port: options.port, dir: options.dir });
   const example = `${server.url}/media`;
   process.stdout.write(
     [
@@ -23,17 +38,26 @@ async function serve(argv: readonly string[]): Promise<void> {
       '',
     ].join('\n'),
   );
-  const stop = (): void => {
-    void server.close().then(() => process.exit(0));
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  stopOn(() => server.close());
+}
+
+async function serve(argv: readonly string[]): Promise<void> {
+  const options = parseServeOptions(argv);
+  if (options.config === undefined) return serveDemo(options);
+  const server = await startServer(await loadServeConfig(options.config, { port: options.port, dir: options.dir }));
+  process.stdout.write(describeServer(server));
+  stopOn(() => server.close());
+}
+
+async function nginxConfig(argv: readonly string[]): Promise<void> {
+  process.stdout.write(await nginxConfigText(parseNginxConfigOptions(argv)));
 }
 
 /** Runs the command line; exit codes: 0 ok, 1 failure, 2 usage error. */
 async function main(argv: readonly string[]): Promise<void> {
   const [command, ...rest] = argv;
   if (command === 'serve') return serve(rest);
+  if (command === 'nginx-config') return nginxConfig(rest);
   process.stderr.write(USAGE);
   process.exitCode = command === undefined || command === '--help' || command === 'help' ? 0 : 2;
 }

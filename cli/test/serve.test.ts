@@ -44,9 +44,9 @@ async function upload(running: Running, text: string): Promise<Response> {
 }
 
 t.test('serve options', async (t) => {
-  t.same(parseServeOptions([]), { port: 8080, dir: undefined });
-  t.same(parseServeOptions(['--port', '0', '--dir', '/srv/x']), { port: 0, dir: '/srv/x' });
-  for (const argv of [['--port', 'x'], ['--port', '70000'], ['--port', '-1'], ['--dir', ''], ['--nope'], ['extra']]) {
+  t.same(parseServeOptions([]), { port: undefined, dir: undefined, config: undefined });
+  t.same(parseServeOptions(['--port', '0', '--dir', '/srv/x', '--config', 'c.json']), { port: 0, dir: '/srv/x', config: 'c.json' });
+  for (const argv of [['--port', 'x'], ['--port', '70000'], ['--port', '-1'], ['--port', '1.5'], ['--dir', ''], ['--config', ''], ['--nope'], ['extra']]) {
     t.throws(() => parseServeOptions(argv), { code: 'STOWAGE_INVALID_CONFIG' }, argv.join(' '));
   }
 });
@@ -101,6 +101,7 @@ t.test('the command line answers usage errors with exit code 2', async (t) => {
     [[], 0],
     [['bogus'], 2],
     [['serve', '--port', 'x'], 2],
+    [['serve', '--config', '/nonexistent/stowage.json'], 2],
   ] as const) {
     const child = spawn(process.execPath, [MAIN, ...args], { env });
     child.stdout.resume();
