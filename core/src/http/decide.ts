@@ -7,6 +7,7 @@ import type { HandlerSettings } from './handler-options.js';
 import { CLIENT_GONE, errorAnswer, isClientGone, jsonErrorAnswer, type Decision, type HttpAnswer } from './http-answer.js';
 import type { MediaTarget } from './media-target.js';
 import type { HeaderBag } from './preconditions.js';
+import { archiveAnswer } from './archive-answer.js';
 import { deleteAnswer } from './delete-answer.js';
 import { readAnswer } from './read-answer.js';
 import { uploadAnswer } from './upload-answer.js';
@@ -46,7 +47,7 @@ function methodNotAllowed(allow: string): HttpAnswer {
  *   malformed target → 404.
  * - `GET`/`HEAD <prefix>/<id>/<filename>` authenticate, then {@link readAnswer}; `DELETE`
  *   authenticates, then {@link deleteAnswer}; other methods → 405 with
- *   `Allow: GET, HEAD, DELETE`. Every request for `<prefix>/<id>.zip` → 404 until archives exist.
+ *   `Allow: GET, HEAD, DELETE`. `GET`/`HEAD <prefix>/<id>.zip` → {@link archiveAnswer}.
  * - `POST <prefix>` uploads when enabled (other methods on the prefix then → 405 with
  *   `Allow: POST`); without uploads every request for the prefix itself → 404.
  * - Never rejects: failures become JSON error answers, a `STOWAGE_ABORTED` becomes
@@ -59,8 +60,11 @@ export async function decide(scope: DecideScope, request: NeutralRequest, target
         return jsonErrorAnswer('STOWAGE_INVALID_PATH', 'The request target is too long', {}, 414);
       case 'invalid':
         return target.status === 400 ? jsonErrorAnswer('STOWAGE_INVALID_PATH', 'Malformed request path') : NOT_FOUND();
-      case 'archive':
-        return NOT_FOUND();
+      case 'archive': {
+        const method = request.method;
+        if (method !== 'GET' && method !== 'HEAD') return methodNotAllowed('GET, HEAD');
+        return await archiveAnswer(scope.stowage, target.id, { method, principal: await principalOf(scope, request), signal: request.signal });
+      }
       case 'collection':
         if (scope.settings.uploads === undefined) return NOT_FOUND();
         if (request.method !== 'POST') return methodNotAllowed('POST');

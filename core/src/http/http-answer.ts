@@ -2,10 +2,10 @@ import type { Readable } from 'node:stream';
 import { httpStatusOf, type StowageErrorCode } from '../error-codes.js';
 import { isStowageError } from '../stowage-error.js';
 
-/** A body of exactly `length` bytes streamed from `stream`. */
+/** A body streamed from `stream`: exactly `length` bytes when the length is known up front. */
 export interface StreamedBody {
   readonly stream: Readable;
-  readonly length: number;
+  readonly length?: number;
 }
 
 /**

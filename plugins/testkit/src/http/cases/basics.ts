@@ -155,6 +155,27 @@ export const BASIC_CASES: readonly HttpContractCase[] = Object.freeze([
     },
   },
   {
+    name: 'a folder-like downloads as one zip with an exact length, refused like its members',
+    async run({ stowage, subject, privateKey }) {
+      const folder = await stowage.put(
+        [
+          { filename: 'one.txt', source: [Buffer.from('first member')] },
+          { filename: 'two.txt', source: [Buffer.from('second member')] },
+        ],
+        { principal: { name: 'alice' }, visibility: 'public' },
+      );
+      const zip = await rawRequest(subject.url, `/media/${folder.id}.zip`);
+      assert.equal(zip.status, 200);
+      assert.equal(header(zip, 'content-type'), 'application/zip');
+      assert.equal(header(zip, 'content-length'), String(zip.body.length));
+      assert.equal(zip.body.readUInt32LE(0), 0x04034b50, 'a local file header first');
+      assert.ok(zip.body.includes('one.txt') && zip.body.includes('second member'), 'both members, stored');
+      assert.equal(zip.body.readUInt32LE(zip.body.length - 22), 0x06054b50, 'an end of central directory last');
+      assertJsonError(await rawRequest(subject.url, `/media/${privateKey.id}.zip`), 401, 'STOWAGE_UNAUTHENTICATED');
+      assertJsonError(await rawRequest(subject.url, `/media/${privateKey.id}.zip`, { headers: bearer('bob') }), 403, 'STOWAGE_FORBIDDEN');
+    },
+  },
+  {
     name: 'requests outside the profile reach the application',
     async run({ subject }) {
       const response = await rawRequest(subject.url, '/elsewhere/page');
