@@ -8,6 +8,7 @@ import type { StowageConfig } from './media/config.js';
 import { createDefaultPipelines } from './media/default-pipelines.js';
 import { KeyedLock } from './media/keyed-lock.js';
 import { MediaFacade } from './media/media-facade.js';
+import { SmallBlobCache } from './media/read/small-blob-cache.js';
 import { resolveConfig, type ResolvedConfig } from './media/resolve-config.js';
 import { BlobPins, type MediaServices } from './media/services.js';
 import type { Stowage, StowagePipelines } from './media/stowage.js';
@@ -48,6 +49,7 @@ function register(container: DependencyContainer, config: StowageConfig, resolve
     useFactory: instanceCachingFactory((c) =>
       Object.freeze({
         config: c.resolve<ResolvedConfig>(TOKENS.config),
+        smallBlobs: (({ maxBytes, maxBlobBytes }) => new SmallBlobCache(maxBytes, maxBlobBytes))(c.resolve<ResolvedConfig>(TOKENS.config).smallBlobCache),
         catalog: c.resolve<Catalog>(TOKENS.catalog),
         router: c.resolve<ShardRouter>(TOKENS.router),
         keyring: c.resolve<SaltKeyring>(TOKENS.keyring),

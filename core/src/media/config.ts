@@ -5,6 +5,7 @@ import type { CachePolicyOptions } from '../policies/index.js';
 import type { PermissionPolicy, Principal } from '../policies/index.js';
 import type { SaltKeyringOptions } from '../policies/index.js';
 import type { PlacementStrategy } from '../sharding/index.js';
+import type { SmallBlobCacheOptions } from './read/small-blob-cache.js';
 
 /**
  * A storage root Stowage places blobs on: the results-storage descriptor shape
@@ -72,6 +73,11 @@ export interface StowageConfig {
   readonly layout?: StorageLayout;
   /** Longest replacement chain followed before `STOWAGE_LOOP_DETECTED`. @defaultValue 16 */
   readonly maxReplacementChain?: number;
+  /**
+   * The in-memory cache of small blobs (verified against their SHA-256 when they enter it);
+   * `false` turns it off. @defaultValue `{ maxBytes: 32 MiB, maxBlobBytes: 64 KiB }`
+   */
+  readonly smallBlobCache?: SmallBlobCacheOptions | false;
   /** @defaultValue `'auto'` */
   readonly hashing?: HashingMode;
   /** The time source (tests control expiry with it). @defaultValue `() => new Date()` */

@@ -17,6 +17,8 @@ export interface ResolvedConfig {
   readonly retention: { readonly graceMs: number; readonly staleAfterMs: number };
   readonly layout: { readonly blobs: string; readonly staging: string };
   readonly maxReplacementChain: number;
+  /** `maxBytes` 0 when the cache is off. */
+  readonly smallBlobCache: { readonly maxBytes: number; readonly maxBlobBytes: number };
   readonly hashing: HashingMode;
   readonly clock: () => Date;
   readonly checkpoint: (label: string) => void;
@@ -75,6 +77,15 @@ function descriptorsOf(backends: StowageConfig['backends']): readonly BackendDes
   });
 }
 
+function smallBlobCacheOf(value: StowageConfig['smallBlobCache']): ResolvedConfig['smallBlobCache'] {
+  if (value === false) return Object.freeze({ maxBytes: 0, maxBlobBytes: 0 });
+  if (value !== undefined && (typeof value !== 'object' || value === null)) throw invalid('smallBlobCache', 'must be an object or false');
+  return Object.freeze({
+    maxBytes: count('smallBlobCache.maxBytes', value?.maxBytes, 32 * 1024 * 1024, 0),
+    maxBlobBytes: count('smallBlobCache.maxBlobBytes', value?.maxBlobBytes, 64 * 1024, 0),
+  });
+}
+
 /**
  * Validates a {@link StowageConfig} and applies the defaults.
  *
@@ -109,6 +120,7 @@ export function resolveConfig(config: StowageConfig): ResolvedConfig {
     }),
     layout: Object.freeze(layout),
     maxReplacementChain: count('maxReplacementChain', config.maxReplacementChain, 16),
+    smallBlobCache: smallBlobCacheOf(config.smallBlobCache),
     hashing,
     clock: config.clock ?? (() => new Date()),
     checkpoint: config.checkpoint ?? (() => undefined),

@@ -3,6 +3,7 @@ import type { SaltKeyring } from '../policies/index.js';
 import type { ShardRouter } from '../sharding/index.js';
 import type { KeyedLock } from './keyed-lock.js';
 import type { ResolvedConfig } from './resolve-config.js';
+import type { SmallBlobCache } from './read/small-blob-cache.js';
 
 /**
  * Counts in-process claims on blobs: a put pins each blob from the moment it claims it until
@@ -37,4 +38,6 @@ export interface MediaServices {
   readonly pins: BlobPins;
   /** Upload ids of the puts running in this process; fsck leaves their staging folders alone. */
   readonly uploads: Set<string>;
+  /** Verified bytes of small blobs, served without backend I/O. */
+  readonly smallBlobs: SmallBlobCache;
 }

@@ -85,7 +85,7 @@ t.test('a private folder-like: 401 anonymous, 403 for others, private no-store f
 
 t.test('a member that fails mid-stream breaks the zip response instead of ending it', async (t) => {
   const backend = new FaultyReadBackend();
-  const f = await httpFixture({}, { backends: backend });
+  const f = await httpFixture({}, { backends: backend, smallBlobCache: false });
   t.teardown(() => f.server.close());
   const put = await f.stowage.put([{ filename: 'big.bin', source: [Buffer.alloc(200_000, 1)] }], { principal: { name: 'alice' }, visibility: 'public' });
   backend.fault = { failAfter: 1000 };

@@ -94,7 +94,7 @@ t.test('X3: X-Accel and X-Sendfile headers set before the handler are never forw
 
 t.test('D29: a backend error mid-stream breaks the connection instead of ending cleanly', async (t) => {
   const backend = new FaultyReadBackend();
-  const f = await httpFixture({}, { backends: backend });
+  const f = await httpFixture({}, { backends: backend, smallBlobCache: false });
   t.teardown(() => f.server.close());
   const key = await f.put('big.bin', Buffer.alloc(100_000, 7), { visibility: 'public' });
   backend.fault = { failAfter: 1000 };
@@ -110,7 +110,7 @@ t.test('D29: a backend error mid-stream breaks the connection instead of ending 
 
 t.test('D28: a client that goes away mid-download gets its stream destroyed', async (t) => {
   const backend = new FaultyReadBackend();
-  const f = await httpFixture({}, { backends: backend });
+  const f = await httpFixture({}, { backends: backend, smallBlobCache: false });
   t.teardown(() => f.server.close());
   const key = await f.put('big.bin', Buffer.alloc(50_000, 1), { visibility: 'public' });
   backend.fault = { stallAfter: 10 };

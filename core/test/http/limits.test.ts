@@ -16,7 +16,8 @@ import { rawRequest, startMediaServer } from './helpers/media-server.js';
 
 async function store(): Promise<{ stowage: Stowage; backend: FaultyReadBackend; target: string; big: string }> {
   const backend = new FaultyReadBackend();
-  const stowage = createStowage({ backends: backend, salt: 'limits-test-salt-0123456789' });
+  // Faults are injected into backend streams: small blobs must not be served from memory here.
+  const stowage = createStowage({ backends: backend, salt: 'limits-test-salt-0123456789', smallBlobCache: false });
   const small = await stowage.put({ filename: 'a.txt', source: [Buffer.from('0123456789')] }, { visibility: 'public' });
   const large = await stowage.put({ filename: 'big.bin', source: [Buffer.alloc(32 * 1024 * 1024, 7)] }, { visibility: 'public' });
   return { stowage, backend, target: `/media/${small.id}/a.txt`, big: `/media/${large.id}/big.bin` };

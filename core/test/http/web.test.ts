@@ -57,7 +57,7 @@ t.test('handleWeb answers exactly what handle answers', async (t) => {
 
 t.test('handleWeb: a principal from the adapter, and a body that fails mid-stream errors', async (t) => {
   const backend = new FaultyReadBackend();
-  const f = await httpFixture({}, { backends: backend });
+  const f = await httpFixture({}, { backends: backend, smallBlobCache: false });
   t.teardown(() => f.server.close());
   const key = await f.put('big.bin', Buffer.alloc(100_000, 3));
   const handler = f.server.handler;

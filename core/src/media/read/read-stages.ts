@@ -1,4 +1,7 @@
-import { keyString } from '../../catalog/entry.js';
+import { addAbortSignal } from 'node:stream';
+import { abortedError } from '../../abort.js';
+import { keyString, type CatalogEntry } from '../../catalog/entry.js';
+import { readableFromBuffer } from '../../chunked-readable.js';
 import { cacheDirectivesFor } from '../../policies/index.js';
 import type { Stage } from '../../pipeline/pipeline.js';
 import { resolveReadRange } from '../../range.js';
@@ -68,9 +71,41 @@ export const describeStage: Stage<ReadContext> = {
 };
 
 /**
+ * The verified bytes of a small blob from the cache, read whole from its backend (and checked
+ * against the entry's SHA-256) on a miss; `undefined` for blobs too large to cache.
+ *
+ * Errors: `STOWAGE_LOST` when the blob is missing or its bytes do not hash to the entry's.
+ */
+async function smallBlobOf(context: ReadContext, entry: CatalogEntry): Promise<Buffer | undefined> {
+  const cache = context.services.smallBlobs;
+  if (!cache.accepts(entry.size)) return undefined;
+  const hit = cache.get(entry.sha256);
+  if (hit !== undefined) return hit;
+  const backend = context.services.router.shard(entry.backend).backend;
+  let bytes: Buffer;
+  try {
+    const opened = await backend.read(entry.path, context.signal === undefined ? {} : { signal: context.signal });
+    // A caller that leaves while the blob is read destroys the read, whatever the backend does.
+    const stream = context.signal === undefined ? opened.stream : addAbortSignal(context.signal, opened.stream);
+    const chunks: Buffer[] = [];
+    for await (const chunk of stream) chunks.push(Buffer.from(chunk as Uint8Array));
+    bytes = Buffer.concat(chunks);
+  } catch (error) {
+    if (isStowageError(error, 'STOWAGE_NOT_FOUND')) throw new StowageError('STOWAGE_LOST', 'the blob of this entry is missing', { cause: error });
+    if (context.signal?.aborted === true) throw abortedError(context.signal);
+    throw error;
+  }
+  if (bytes.length !== entry.size || !cache.admit(entry.sha256, bytes)) {
+    throw new StowageError('STOWAGE_LOST', 'the blob of this entry does not match its hash');
+  }
+  return bytes;
+}
+
+/**
  * The `read` stage of `open`: opens the blob on the shard recorded in the entry (never
  * recomputed) for the requested range. A blob that is missing or whose size disagrees with the
- * entry is `STOWAGE_LOST` (fsck marks it), never served.
+ * entry is `STOWAGE_LOST` (fsck marks it), never served. Small blobs come from the small-blob
+ * cache, verified against their SHA-256 when they enter it.
  */
 export const readStage: Stage<ReadContext> = {
   name: 'read',
@@ -79,6 +114,21 @@ export const readStage: Stage<ReadContext> = {
     const entry = required(context.entry, 'the entry');
     // Resolved against the catalog's size first, so a bad range fails before any I/O.
     const range = context.options.range === undefined ? undefined : resolveReadRange(context.options.range, entry.size);
+    const cached = await smallBlobOf(context, entry);
+    if (cached !== undefined) {
+      const offset = range?.offset ?? 0;
+      const length = range?.length ?? cached.length;
+      context.result = Object.freeze({
+        kind: 'content',
+        entry,
+        cache: cacheDirectivesFor(entry, context.services.config.caching),
+        stream: readableFromBuffer(cached.subarray(offset, offset + length)),
+        offset,
+        length,
+      });
+      await next();
+      return;
+    }
     const backend = context.services.router.shard(entry.backend).backend;
     let opened;
     try {
