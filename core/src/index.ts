@@ -106,3 +106,4 @@ export * from './sharding/index.js';
 export { createTaskStore, type StoredTaskFile, type TaskStore, type TaskStoreOptions } from './media/task-store.js';
 export * from './http/index.js';
 export * from './archive/index.js';
+export * from './recodex/index.js';

@@ -66,6 +66,7 @@ export async function readAnswer(
   deliveries: ReadonlyMap<string, DeliveryMode>,
 ): Promise<HttpAnswer> {
   const options = { principal: request.principal, ...(request.signal === undefined ? {} : { signal: request.signal }) };
+  if (deliveries.size === 0 && isPlainRead(request.headers)) return plainReadAnswer(stowage, key, request, prefix, options);
   const described = await stowage.stat(key, options);
   if (described.kind === 'replaced') return redirectAnswer(prefix, described.location, described.entry);
   const { entry, cache } = described;
@@ -83,6 +84,36 @@ export async function readAnswer(
     return { status: 200, headers: { ...headers, 'x-sendfile': localPath } };
   }
   return streamAnswer(stowage, described, headers, request, prefix);
+}
+
+/** `true` without `Range` or validators: the whole body is sent (or a redirect), so one open decides it all. */
+function isPlainRead(headers: HeaderBag): boolean {
+  return headerValue(headers, 'range') === undefined && headerValue(headers, 'if-none-match') === undefined && headerValue(headers, 'if-modified-since') === undefined;
+}
+
+/**
+ * A read with nothing conditional on every-shard-streams: one `open` (one catalog lookup, one
+ * authorization) instead of `stat` then `open`, in the same decision order.
+ */
+async function plainReadAnswer(
+  stowage: Stowage,
+  key: EntryKey,
+  request: ReadRequest,
+  prefix: string,
+  options: { readonly principal: Principal | null; readonly signal?: AbortSignal },
+): Promise<HttpAnswer> {
+  const opened = await stowage.open(key, options);
+  if (opened.kind === 'replaced') return redirectAnswer(prefix, opened.location, opened.entry);
+  const { entry, cache } = opened;
+  if (entry.filename !== key.filename) {
+    opened.stream.destroy();
+    return redirectAnswer(prefix, entry, entry);
+  }
+  const headers = { ...entryHeaders(entry, cache), 'content-length': String(entry.size) };
+  const body = bodyOf(opened, entry.size);
+  if (request.method !== 'HEAD') return { status: 200, headers, body };
+  body.stream.destroy();
+  return { status: 200, headers };
 }
 
 async function streamAnswer(

@@ -143,7 +143,8 @@ t.test('a client gone before the answer is decided gets its socket destroyed, no
   const reached = new Promise<void>((resolve) => {
     entered = resolve;
   });
-  f.stowage.pipeline('stat').use(
+  // A plain GET decides with one `open`.
+  f.stowage.pipeline('open').use(
     {
       name: 'wait',
       run: async (context, next) => {
