@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { isStowageError } from '@stowage/core';
+import { runBench } from './bench/index.js';
 import { loadServeConfig } from './config/load-config.js';
 import { startDemoServer } from './demo-server.js';
 import { nginxConfigText, parseNginxConfigOptions } from './nginx-config-command.js';
@@ -9,6 +10,7 @@ import { startServer } from './server.js';
 
 const USAGE = `usage: stowage serve [--port N] [--dir PATH] [--config FILE]
        stowage nginx-config --config FILE [--listen PORT] [--upstream URL] [--standalone DIR [--user NAME]]
+       stowage bench --backend DESCRIPTOR [--sizes LIST] [--concurrency N] [--count N] [--seconds S] [--keep] [--quiet]
 
   serve          the media profile (local disk + SQLite catalog); without --config: the demo on
                  127.0.0.1 with a generated token, and without --dir a temporary directory
@@ -58,6 +60,7 @@ async function main(argv: readonly string[]): Promise<void> {
   const [command, ...rest] = argv;
   if (command === 'serve') return serve(rest);
   if (command === 'nginx-config') return nginxConfig(rest);
+  if (command === 'bench') return runBench(rest, { stdout: process.stdout, stderr: process.stderr }).then(() => undefined);
   process.stderr.write(USAGE);
   process.exitCode = command === undefined || command === '--help' || command === 'help' ? 0 : 2;
 }

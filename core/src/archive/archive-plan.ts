@@ -35,6 +35,13 @@ export interface PlanOptions {
   readonly prefix?: string;
   /** Add a directory entry (`name/`) for the prefix and every folder that holds a file. */
   readonly directories?: boolean;
+  /**
+   * `ordinal`: every item sorted by its final name. `walk`: the order of a top-down folder walk
+   * (Python's `shutil.make_archive`, which the ReCodEx fileserver uses): in each folder its
+   * subfolders' entries, then its files, then each subfolder in turn, names sorted ordinally at
+   * every level. @defaultValue 'ordinal'
+   */
+  readonly order?: 'ordinal' | 'walk';
 }
 
 function invalid(message: string): StowageError {
@@ -69,6 +76,7 @@ export function planArchive(entries: readonly ArchiveEntry[], options: PlanOptio
   if (!Array.isArray(entries)) throw invalid('archive entries must be an array');
   entries.forEach(checkEntry);
   if (options.prefix !== undefined && typeof options.prefix !== 'string') throw invalid('options.prefix must be a string');
+  if (options.order !== undefined && options.order !== 'ordinal' && options.order !== 'walk') throw invalid('options.order must be "ordinal" or "walk"');
   const sanitized = entries.map((entry, index) => ({ entry, index, name: sanitizeArchiveName(entry.name) }));
   sanitized.sort(
     (a, b) =>
@@ -89,5 +97,43 @@ export function planArchive(entries: readonly ArchiveEntry[], options: PlanOptio
     if (prefix !== '') folders.add(prefix.slice(0, -1));
     for (const folder of folders) items.push({ kind: 'directory', name: `${folder}/` });
   }
-  return items.sort((a, b) => compareOrdinal(a.name, b.name));
+  items.sort((a, b) => compareOrdinal(a.name, b.name));
+  return options.order === 'walk' ? walkOrder(items) : items;
+}
+
+interface Folder {
+  directory: PlannedItem | undefined;
+  readonly files: PlannedItem[];
+  readonly folders: Map<string, Folder>;
+}
+
+/** Reorders ordinally sorted items as a top-down walk (see {@link PlanOptions.order}). */
+function walkOrder(sorted: readonly PlannedItem[]): PlannedItem[] {
+  const root: Folder = { directory: undefined, files: [], folders: new Map() };
+  const folderOf = (segments: readonly string[]): Folder => {
+    let folder = root;
+    for (const segment of segments) {
+      let child = folder.folders.get(segment);
+      if (child === undefined) {
+        child = { directory: undefined, files: [], folders: new Map() };
+        folder.folders.set(segment, child);
+      }
+      folder = child;
+    }
+    return folder;
+  };
+  for (const item of sorted) {
+    const segments = item.name.split('/');
+    if (item.kind === 'directory') folderOf(segments.slice(0, -1)).directory = item;
+    else folderOf(segments.slice(0, -1)).files.push(item);
+  }
+  const ordered: PlannedItem[] = [];
+  const visit = (folder: Folder): void => {
+    const children = [...folder.folders.entries()].sort(([a], [b]) => compareOrdinal(a, b)).map(([, child]) => child);
+    for (const child of children) if (child.directory !== undefined) ordered.push(child.directory);
+    ordered.push(...folder.files);
+    for (const child of children) visit(child);
+  };
+  visit(root);
+  return ordered;
 }

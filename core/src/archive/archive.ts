@@ -20,6 +20,8 @@ export interface ArchiveOptions {
   readonly prefix?: string;
   /** Add a directory entry (`name/`) for the prefix and every folder holding a file. @defaultValue false */
   readonly directories?: boolean;
+  /** Entry order: `ordinal` (by name) or `walk` (a top-down folder walk, as Python's zip tools). @defaultValue 'ordinal' */
+  readonly order?: 'ordinal' | 'walk';
   /** The modification time of every entry (entries may override it). @defaultValue {@link ARCHIVE_EPOCH} */
   readonly mtime?: Date;
   /** Write zip64 records even where the sizes do not need them. @defaultValue false */

@@ -18,8 +18,8 @@ export interface SubmissionArchiveOptions {
  *
  * The layout of the original (`shutil.make_archive(..., root_dir=submissions, base_dir=id)`): a
  * top folder `<id>/`, a directory entry for it and for every folder holding a file, the files
- * below it under their stored names. Members come in the archive stage's documented order
- * (ordinal by name, so a folder's entry precedes its contents); the write is atomic on the
+ * below it under their stored names, in the original's walk order (in each folder: its
+ * subfolders' entries, its files, then each subfolder; sorted at every level); the write is atomic on the
  * backend, so a reader sees the previous archive or the new one, and a failure leaves the
  * previous one.
  *
@@ -34,7 +34,7 @@ export async function writeSubmissionArchive(
 ): Promise<{ readonly entry: BackendEntry; readonly members: readonly string[] }> {
   const signal = options.signal === undefined ? {} : { signal: options.signal };
   const entries = await backendFolderEntries(backend, layout.submissionFolder(id), signal);
-  const zip = archive(entries, { prefix: id, directories: true, compress: options.compress, mtime: options.mtime, ...signal });
+  const zip = archive(entries, { prefix: id, directories: true, order: 'walk', compress: options.compress, mtime: options.mtime, ...signal });
   try {
     const entry = await backend.write(layout.archive(id), zip.stream, { ...signal, ...(zip.size === undefined ? {} : { size: zip.size }) });
     return { entry, members: zip.names };

@@ -28,7 +28,8 @@ t.test('concurrent uploads of one submission id commit one after the other, each
   const files = members.filter((member) => !member.directory);
   t.same(
     files.map((member) => member.name),
-    ['race/own/0.txt', 'race/own/1.txt', 'race/own/2.txt', 'race/own/3.txt', 'race/own/4.txt', 'race/own/5.txt', 'race/own/6.txt', 'race/own/7.txt', 'race/shared.txt'],
+    ['race/shared.txt', 'race/own/0.txt', 'race/own/1.txt', 'race/own/2.txt', 'race/own/3.txt', 'race/own/4.txt', 'race/own/5.txt', 'race/own/6.txt', 'race/own/7.txt'],
+    'walk order: the files of race/, then those of race/own/',
   );
   const shared = files.find((member) => member.name === 'race/shared.txt')?.bytes.toString();
   t.match(shared, /^from [0-7]$/, 'the shared name holds one upload whole');

@@ -159,7 +159,7 @@ t.test('a 256 MiB submission keeps the server memory flat, upload to download', 
   const expected = big.sha256();
   t.equal(await sha256OfFile(join(directory, 'root', 'submissions', 'big', 'big.bin')), expected, 'the stored file has every byte');
   const archive = await inspectArchive(join(directory, 'root', 'submission_archives', 'big.zip'), 'big/big.bin');
-  t.same(archive.names, ['big/', 'big/big.bin', 'big/src/', 'big/src/main.c']);
+  t.same(archive.names, ['big/', 'big/src/', 'big/big.bin', 'big/src/main.c'], 'walk order: subfolders, files, then into each subfolder');
   t.equal(archive.sha256, expected, 'the archive member has every byte');
   child.send('stop');
   await new Promise((resolve) => child.once('exit', resolve));

@@ -34,19 +34,15 @@ t.test('store a submission and download its archive (the original test)', async 
     [...original].sort(),
     'the same members as shutil.make_archive writes',
   );
-  t.same(
-    members.map((member) => member.name),
-    ['job-id-xxxx/', 'job-id-xxxx/bar/', 'job-id-xxxx/bar/baz/', 'job-id-xxxx/bar/baz/bah.txt', 'job-id-xxxx/foo.txt'],
-    'in ordinal order (a folder entry before its contents)',
-  );
+  t.same(members.map((member) => member.name), original, 'in the order shutil.make_archive walks the folders');
   t.same(
     members.map((member) => [member.name, member.bytes.toString(), member.method, member.mode.toString(8)]),
     [
       ['job-id-xxxx/', '', 0, '40755'],
       ['job-id-xxxx/bar/', '', 0, '40755'],
+      ['job-id-xxxx/foo.txt', 'foocontent', 8, '100644'],
       ['job-id-xxxx/bar/baz/', '', 0, '40755'],
       ['job-id-xxxx/bar/baz/bah.txt', 'bahcontent', 8, '100644'],
-      ['job-id-xxxx/foo.txt', 'foocontent', 8, '100644'],
     ],
     'deflated files and directory entries with the modes Python writes',
   );
@@ -75,7 +71,7 @@ t.test('a second upload for an id adds to the stored files and rebuilds the arch
   const members = await zipMembers((await server.request('GET', '/submission_archives/again.zip')).body);
   t.same(
     members.filter((member) => !member.directory).map((member) => [member.name, member.bytes.toString()]),
-    [['again/dir/keep.txt', 'kept'], ['again/foo.txt', 'two'], ['again/new/n.txt', 'new']],
+    [['again/foo.txt', 'two'], ['again/dir/keep.txt', 'kept'], ['again/new/n.txt', 'new']],
   );
   t.same(await filesBelow(server.backend, 'incoming-submissions'), [], 'no staging left');
 });

@@ -17,7 +17,7 @@ t.test('submissions, archives, results and tasks through handleWeb', async (t) =
   const archive = await handler.handleWeb(new Request(`${BASE}/fs/submission_archives/web-1.zip`));
   t.equal(archive?.status, 200);
   t.equal(archive?.headers.get('content-type'), 'application/zip');
-  t.same(await zipNames(Buffer.from(await (archive as Response).arrayBuffer())), ['web-1/', 'web-1/bar/', 'web-1/bar/baz/', 'web-1/bar/baz/bah.txt', 'web-1/foo.txt']);
+  t.same(await zipNames(Buffer.from(await (archive as Response).arrayBuffer())), ['web-1/', 'web-1/bar/', 'web-1/foo.txt', 'web-1/bar/baz/', 'web-1/bar/baz/bah.txt']);
   const head = await handler.handleWeb(new Request(`${BASE}/fs/submission_archives/web-1.zip`, { method: 'HEAD' }));
   t.equal(head?.status, 200);
   t.equal(head?.body, null);

@@ -58,7 +58,7 @@ t.test('dev mode: a submission goes in, its archive comes out, SIGTERM removes t
   t.equal(await stored.text(), '{"archive_path": "/submission_archives/job-id-xxxx.zip", "result_path": "/results/job-id-xxxx.zip"}');
   const archive = await fetch(`${started.url}/submission_archives/job-id-xxxx.zip`);
   t.equal(archive.status, 200);
-  t.same(await zipNames(Buffer.from(await archive.arrayBuffer())), ['job-id-xxxx/', 'job-id-xxxx/bar/', 'job-id-xxxx/bar/baz/', 'job-id-xxxx/bar/baz/bah.txt', 'job-id-xxxx/foo.txt']);
+  t.same(await zipNames(Buffer.from(await archive.arrayBuffer())), ['job-id-xxxx/', 'job-id-xxxx/bar/', 'job-id-xxxx/foo.txt', 'job-id-xxxx/bar/baz/', 'job-id-xxxx/bar/baz/bah.txt']);
   await access(join(started.directory, 'submissions', 'job-id-xxxx', 'bar', 'baz', 'bah.txt'));
 
   const form = new FormData();

@@ -1,0 +1,64 @@
+// From per-round measurements to what the report shows: spreads per subject, ratios within the
+// run (round by round) and the targets' verdicts.
+import { pairedRatios, round, spread } from './stats.mjs';
+import { TARGETS } from './plan.mjs';
+
+const METRICS = ['requestsPerSecond', 'mbPerSecond', 'p50', 'p99', 'cpuPercent', 'peakRssMiB', 'rssAtStartMiB'];
+
+/** A metric of one measurement (`p50`/`p99` from its latency); `null` for a failed one. */
+export function metricOf(measurement, metric) {
+  if (measurement === undefined || measurement === null || !measurement.ok) return null;
+  if (metric === 'p50' || metric === 'p99') return measurement.latencyMs?.[metric] ?? null;
+  return measurement[metric] ?? null;
+}
+
+/** `{ [scenario]: { [subject]: { [metric]: spread, okRounds, failedRounds, problems } } }`. */
+export function summarize(results) {
+  const summary = {};
+  for (const [scenarioId, bySubject] of Object.entries(results)) {
+    summary[scenarioId] = {};
+    for (const [subjectId, rounds] of Object.entries(bySubject)) {
+      const entry = { okRounds: rounds.filter((m) => m?.ok).length, failedRounds: rounds.filter((m) => m && !m.ok).length };
+      for (const metric of METRICS) {
+        const s = spread(rounds.map((m) => metricOf(m, metric)));
+        entry[metric] = { min: round(s.min), median: round(s.median), max: round(s.max) };
+      }
+      entry.problems = [...new Set(rounds.flatMap((m) => m?.problems ?? []))].slice(0, 3);
+      summary[scenarioId][subjectId] = entry;
+    }
+  }
+  return summary;
+}
+
+/** Per-round ratios of `numerator` to `denominator` on a metric, spread over rounds. */
+export function ratioOf(results, scenario, metric, numerator, denominator, denominatorScenario = scenario) {
+  const top = results[scenario]?.[numerator];
+  const bottom = results[denominatorScenario]?.[denominator];
+  if (top === undefined || bottom === undefined) return null;
+  const r = pairedRatios(top.map((m) => metricOf(m, metric)), bottom.map((m) => metricOf(m, metric)));
+  return { min: round(r.min), median: round(r.median), max: round(r.max), n: r.n };
+}
+
+/** Each target with its measured value and verdict: `met`, `missed`, or `not measured` (with why). */
+export function evaluateTargets(results, subjects) {
+  return TARGETS.map((target) => {
+    const needed = target.maxAbsolute !== undefined ? `< ${target.maxAbsolute}` : `>= ${target.min}x`;
+    const base0 = { id: target.id, text: target.text, scenario: target.scenario, metric: target.metric, needed };
+    if (results[target.scenario] === undefined) return { ...base0, verdict: 'not measured', why: `${target.scenario} was not run` };
+    const absent = [target.numerator, target.denominator].filter((id) => id !== undefined && id !== 'fsync-write' && subjects[id] === undefined);
+    if (absent.length > 0) return { ...base0, verdict: 'not measured', why: `${absent.join(', ')} not selected` };
+    const involved = [target.numerator, target.denominator].filter((id) => id !== undefined && subjects[id] !== undefined);
+    const skipped = involved.filter((id) => subjects[id].status !== 'running');
+    const base = { ...base0, numerator: target.numerator, denominator: target.denominator ?? null };
+    if (skipped.length > 0) return { ...base, verdict: 'not measured', why: skipped.map((id) => `${id} skipped: ${subjects[id].reason}`).join('; ') };
+    if (target.maxAbsolute !== undefined) {
+      const values = (results[target.scenario]?.[target.numerator] ?? []).map((m) => metricOf(m, target.metric));
+      const s = spread(values);
+      if (s.n === 0) return { ...base, verdict: 'not measured', why: 'no successful round' };
+      return { ...base, measured: { min: round(s.min), median: round(s.median), max: round(s.max), n: s.n }, verdict: s.max < target.maxAbsolute ? 'met' : 'missed' };
+    }
+    const ratio = ratioOf(results, target.scenario, target.metric, target.numerator, target.denominator, target.denominatorScenario);
+    if (ratio === null || ratio.n === 0) return { ...base, verdict: 'not measured', why: 'no round where both sides succeeded' };
+    return { ...base, measured: ratio, verdict: ratio.median >= target.min ? 'met' : 'missed' };
+  });
+}

@@ -1,0 +1,120 @@
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import t from 'tap';
+import { expectCode, patternBytes, readAll, readFile, sha256, writeFile } from '@stowage/testkit';
+import { createSmbBackend, storedNameOf } from '../src/index.js';
+import { swapMarkOf } from '../src/commit.js';
+import { entryOf } from '../src/entries.js';
+import { ShareLayout } from '../src/share-layout.js';
+import { upload } from '../src/upload.js';
+import { Access, CreateOption, Disposition, Share } from '../src/wire/commands.js';
+import { closeQuietly, open, openForRename, renameHandle } from '../src/wire/share-operations.js';
+import { rawConnection, until } from './helpers/fixture.js';
+import { backendOptions, sambaRequirement, startSamba } from './helpers/samba.js';
+
+// Replacing files that other clients hold open (RELIABILITY.md §2.1 step 6, F9).
+await t.test('commits over files held open', sambaRequirement(), async (t) => {
+  const server = await startSamba();
+  t.teardown(() => server.stop());
+  // One connection: downloads and uploads share one smbd process, which refuses to replace a
+  // file it has open (as Windows does for any open), so commits go through the swap.
+  const backend = await createSmbBackend({ ...backendOptions(server, 'commit'), renameRetryDelayMs: 5, maxConnections: 1 });
+  t.teardown(() => backend.close());
+  const holder = await rawConnection(server);
+  t.teardown(() => holder.destroy());
+  const folder = join(server.sharePath, 'commit');
+  const privateFiles = async (): Promise<string[]> => (await readdir(folder)).filter((name) => name.startsWith('.%-'));
+
+  await t.test('a file being downloaded is replaced: the download keeps the old bytes, nothing is left behind', async (t) => {
+    const before = patternBytes(2_000_000, 1);
+    const after = patternBytes(700_000, 2);
+    await writeFile(backend, 'media.bin', before);
+    const download = await backend.read('media.bin');
+    const iterator = download.stream[Symbol.asyncIterator]();
+    const first = await iterator.next();
+    const entry = await backend.write('media.bin', [after]);
+    t.equal(entry.size, after.byteLength);
+    t.equal(sha256(await readFile(backend, 'media.bin')), sha256(after), 'new readers get the new bytes');
+    const rest = [Buffer.from(first.value as Uint8Array)];
+    for (let step = await iterator.next(); step.done !== true; step = await iterator.next()) rest.push(Buffer.from(step.value as Uint8Array));
+    t.equal(sha256(Buffer.concat(rest)), sha256(before), 'the download finishes with the old bytes');
+    await until(async () => (await privateFiles()).length === 0, 'the old file to vanish with its last reader');
+  });
+
+  await t.test('a file held without FILE_SHARE_DELETE is not replaced: BUSY, unless it holds the same bytes', async (t) => {
+    // The holder and the upload share one connection, so Samba applies Windows' rules.
+    const original = patternBytes(100_000, 3);
+    const stored = await backend.write('held.bin', [original]);
+    const handle = await open(holder, {
+      path: `commit\\${storedNameOf('held.bin').name}`,
+      access: Access.READ_DATA | Access.SYNCHRONIZE,
+      share: Share.READ,
+      disposition: Disposition.OPEN,
+      options: CreateOption.NON_DIRECTORY_FILE,
+    });
+    const target = new ShareLayout(['commit']).locate('held.bin');
+    const deferred: unknown[] = [];
+    const settings = { verify: 'digest' as const, window: 4, attempts: 2, firstDelayMs: 5, defer: (cleanup: unknown) => deferred.push(cleanup), context: {} };
+    const error = await expectCode(upload(holder, target, [patternBytes(100_000, 4)], {}, settings, async () => undefined), 'STOWAGE_BUSY');
+    t.ok(error.retryable, 'retryable');
+    t.equal(sha256(await readFile(backend, 'held.bin')), sha256(original), 'the old content is intact');
+    const same = await upload(holder, target, [original], {}, settings, async () => undefined);
+    t.equal(entryOf('held.bin', same).etag, stored.etag, 'identical bytes: the write succeeds and keeps the file (F9)');
+    await closeQuietly(holder, handle.fileId);
+    t.same(await privateFiles(), [], 'no partial upload is left');
+    t.same(deferred, [], 'nothing was owed to a later connection');
+  });
+
+  await t.test('a lookup that meets a swap in progress waits for it instead of reporting the file missing', async (t) => {
+    await writeFile(backend, 'swapped.txt', 'swapped');
+    const name = storedNameOf('swapped.txt').name;
+    const mark = await open(holder, {
+      path: `commit\\${swapMarkOf(name)}`,
+      access: Access.DELETE | Access.READ_ATTRIBUTES | Access.SYNCHRONIZE,
+      share: Share.ALL,
+      disposition: Disposition.CREATE,
+      options: CreateOption.NON_DIRECTORY_FILE | 0x1000,
+    });
+    const moved = await openForRename(holder, `commit\\${name}`);
+    await renameHandle(holder, moved.fileId, 'commit\\.%-old-test', false);
+    let settled = false;
+    const stat = backend.stat('swapped.txt').finally(() => {
+      settled = true;
+    });
+    const read = readFile(backend, 'swapped.txt');
+    await delay(150);
+    t.notOk(settled, 'the lookup is still waiting while the name is missing and marked');
+    await renameHandle(holder, moved.fileId, `commit\\${name}`, false);
+    await closeQuietly(holder, moved.fileId);
+    await closeQuietly(holder, mark.fileId);
+    t.equal((await stat).size, 7, 'stat finds the file once the swap is over');
+    t.equal((await read).toString(), 'swapped', 'so does read');
+    await expectCode(backend.stat('never-there'), 'STOWAGE_NOT_FOUND', 'a miss without a mark is final');
+  });
+
+  await t.test('renaming over a file being downloaded works the same way', async (t) => {
+    await writeFile(backend, 'target.bin', patternBytes(1_000_000, 6));
+    await writeFile(backend, 'source.bin', patternBytes(1000, 7));
+    const download = await backend.read('target.bin');
+    const entry = await backend.rename('source.bin', 'target.bin');
+    t.equal(entry.size, 1000);
+    t.equal(sha256(await readAll(download.stream)), sha256(patternBytes(1_000_000, 6)), 'the download keeps its bytes');
+    t.equal(sha256(await readFile(backend, 'target.bin')), sha256(patternBytes(1000, 7)));
+    await expectCode(backend.stat('source.bin'), 'STOWAGE_NOT_FOUND');
+  });
+
+  await t.test('concurrent writers replacing a file under download each commit whole', async (t) => {
+    for (let round = 0; round < 4; round++) {
+      await writeFile(backend, 'busy.bin', patternBytes(1_500_000, 8));
+      const download = await backend.read('busy.bin');
+      const versions = [9, 10, 11, 12, 13, 14].map((seed) => patternBytes(50_000 + seed + round, seed));
+      const entries = await Promise.all(versions.map((bytes) => backend.write('busy.bin', [bytes])));
+      const final = sha256(await readFile(backend, 'busy.bin'));
+      t.ok(versions.some((bytes) => sha256(bytes) === final), `round ${String(round)}: one writer’s whole content`);
+      t.equal(entries.length, versions.length, 'every write succeeded');
+      download.stream.destroy();
+      await until(async () => (await privateFiles()).length === 0, 'old files, partials and marks to go');
+    }
+  });
+});
