@@ -20,6 +20,8 @@ export interface DemoServer {
 export interface DemoOptions {
   readonly port?: number | undefined;
   readonly dir?: string | undefined;
+  /** Mount the ReCodEx fileserver routes too (open, as the original's dev mode). */
+  readonly recodex?: boolean;
 }
 
 /**
@@ -31,6 +33,7 @@ export async function startDemoServer(options: DemoOptions = {}): Promise<DemoSe
   const token = randomBytes(24).toString('hex');
   const server = await startServer(demoConfig(options.port ?? 8080, options.dir), {
     auth: [tokenAuth({ tokens: { [token]: 'demo' } })],
+    recodex: options.recodex === true,
   });
   return Object.freeze({
     url: server.url,

@@ -8,7 +8,7 @@ import { describeServer } from './server-banner.js';
 import { parseServeOptions, type ServeOptions } from './serve-options.js';
 import { startServer } from './server.js';
 
-const USAGE = `usage: stowage serve [--port N] [--dir PATH] [--config FILE]
+const USAGE = `usage: stowage serve [--port N] [--dir PATH] [--config FILE] [--profile recodex]
        stowage nginx-config --config FILE [--listen PORT] [--upstream URL] [--standalone DIR [--user NAME]]
        stowage bench --backend DESCRIPTOR [--sizes LIST] [--concurrency N] [--count N] [--seconds S] [--keep] [--quiet]
 
@@ -27,7 +27,8 @@ function stopOn(close: () => Promise<void>): void {
 }
 
 async function serveDemo(options: ServeOptions): Promise<void> {
-  const server = await startDemoServer({ port: options.port, dir: options.dir });
+  const recodex = options.profiles.includes('recodex');
+  const server = await startDemoServer({ port: options.port, dir: options.dir, recodex });
   const example = `${server.url}/media`;
   process.stdout.write(
     [
@@ -37,6 +38,7 @@ async function serveDemo(options: ServeOptions): Promise<void> {
       '',
       'Upload a file (answers 201 with its /media/<id>/<filename> URL):',
       `  curl -H 'Authorization: Bearer ${server.token}' -F file=@README.md ${example}`,
+      ...(recodex ? ['', 'ReCodEx fileserver routes (open, as its dev mode):', `  curl -F foo.txt=@README.md ${server.url}/submissions/job-1`] : []),
       '',
     ].join('\n'),
   );
@@ -46,7 +48,9 @@ async function serveDemo(options: ServeOptions): Promise<void> {
 async function serve(argv: readonly string[]): Promise<void> {
   const options = parseServeOptions(argv);
   if (options.config === undefined) return serveDemo(options);
-  const server = await startServer(await loadServeConfig(options.config, { port: options.port, dir: options.dir }));
+  const server = await startServer(await loadServeConfig(options.config, { port: options.port, dir: options.dir }), {
+    recodex: options.profiles.includes('recodex'),
+  });
   process.stdout.write(describeServer(server));
   stopOn(() => server.close());
 }

@@ -1,16 +1,18 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   applyServerLimits,
   createHandler,
+  createRecodexHandler,
   createStowage,
   MAX_HEADER_BYTES,
   type AuthStrategy,
   type Backend,
   type BackendDescriptor,
   type DeliveryMode,
+  type MediaHandler,
   type Stowage,
 } from '@stowage/core';
 import { createLocalBackend } from '@stowage/local';
@@ -37,6 +39,12 @@ export interface RunningServer {
 export interface StartOptions {
   /** Extra strategies tried before the configured ones (the demo token). @defaultValue [] */
   readonly auth?: readonly AuthStrategy[];
+  /**
+   * Also mount the ReCodEx fileserver routes (`/submissions`, `/submission_archives`,
+   * `/results`, `/tasks`, `/exercises`) over a local backend at `<dataDir>/recodex`, guarded by
+   * the configured strategies only (open without any, as the original's dev mode). @defaultValue false
+   */
+  readonly recodex?: boolean;
 }
 
 function listen(server: Server, port: number, host: string): Promise<number> {
@@ -120,10 +128,15 @@ export async function startServer(config: ServeConfig, options: StartOptions = {
     // The facade closes the catalog and the backends itself.
     cleanups.splice(0, 2, () => stowage.close());
     const handler = createHandler(stowage, { prefix: config.mediaPrefix || '/', auth: strategies, uploads: config.uploads, delivery: storage.delivery });
+    const handlers: Pick<MediaHandler, 'handle'>[] = [handler];
+    if (options.recodex === true) {
+      const recodexBackend = await createLocalBackend({ root: join(directory, 'recodex'), name: 'recodex', createRoot: true });
+      handlers.push(createRecodexHandler(recodexBackend, { auth: await authStrategiesOf(config.auth) }));
+    }
     // Connection limits (slowloris headers, idle keep-alive, header size) on top of the handler's own.
     const server = applyServerLimits(
       createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (request, response) => {
-        void handler.handle(request, response).then((handled) => {
+        void handleFirst(handlers, request, response).then((handled) => {
           if (handled) return;
           response.writeHead(404, { 'content-type': 'application/json', 'x-content-type-options': 'nosniff' });
           response.end(JSON.stringify({ error: 'Not found', code: 'STOWAGE_NOT_FOUND' }));
@@ -136,6 +149,12 @@ export async function startServer(config: ServeConfig, options: StartOptions = {
     for (const cleanup of cleanups) await cleanup().catch(() => undefined);
     throw error;
   }
+}
+
+/** Offers the request to each handler in turn; `true` once one answered it. */
+async function handleFirst(handlers: readonly Pick<MediaHandler, 'handle'>[], request: IncomingMessage, response: ServerResponse): Promise<boolean> {
+  for (const handler of handlers) if (await handler.handle(request, response)) return true;
+  return false;
 }
 
 function running(

@@ -44,8 +44,12 @@ async function upload(running: Running, text: string): Promise<Response> {
 }
 
 t.test('serve options', async (t) => {
-  t.same(parseServeOptions([]), { port: undefined, dir: undefined, config: undefined });
-  t.same(parseServeOptions(['--port', '0', '--dir', '/srv/x', '--config', 'c.json']), { port: 0, dir: '/srv/x', config: 'c.json' });
+  t.same(parseServeOptions([]), { port: undefined, dir: undefined, config: undefined, profiles: [] });
+  t.same(parseServeOptions(['--port', '0', '--dir', '/srv/x', '--config', 'c.json']), { port: 0, dir: '/srv/x', config: 'c.json', profiles: [] });
+  t.same(parseServeOptions(['--profile', 'recodex']).profiles, ['recodex']);
+  t.same(parseServeOptions(['--profile', 'media, recodex']).profiles, ['recodex']);
+  t.same(parseServeOptions(['--profile', 'media']).profiles, []);
+  t.throws(() => parseServeOptions(['--profile', 'flask']), { code: 'STOWAGE_INVALID_CONFIG' });
   for (const argv of [['--port', 'x'], ['--port', '70000'], ['--port', '-1'], ['--port', '1.5'], ['--dir', ''], ['--config', ''], ['--nope'], ['extra']]) {
     t.throws(() => parseServeOptions(argv), { code: 'STOWAGE_INVALID_CONFIG' }, argv.join(' '));
   }
