@@ -1,4 +1,3 @@
-import type { IncomingMessage } from 'node:http';
 import type { Stowage } from '../media/stowage.js';
 import type { Principal } from '../policies/index.js';
 import type { AuthStrategy } from './auth/index.js';
@@ -6,22 +5,11 @@ import { authenticate } from './authenticate.js';
 import type { HandlerSettings } from './handler-options.js';
 import { CLIENT_GONE, errorAnswer, isClientGone, jsonErrorAnswer, type Decision, type HttpAnswer } from './http-answer.js';
 import type { MediaTarget } from './media-target.js';
-import type { HeaderBag } from './preconditions.js';
 import { archiveAnswer } from './archive-answer.js';
 import { deleteAnswer } from './delete-answer.js';
 import { readAnswer } from './read-answer.js';
+import type { RouteRequest } from './route-handler.js';
 import { uploadAnswer } from './upload-answer.js';
-
-/** A request as both entry points see it. */
-export interface NeutralRequest {
-  readonly method: string;
-  readonly headers: HeaderBag;
-  readonly signal: AbortSignal | undefined;
-  /** The principal the adapter already has, if any. */
-  readonly adapterPrincipal: Principal | null | undefined;
-  /** The request body as a node:http message (uploads read it); called at most once. */
-  readonly body: () => IncomingMessage;
-}
 
 /** Everything deciding needs besides the request. */
 export interface DecideScope {
@@ -53,7 +41,7 @@ function methodNotAllowed(allow: string): HttpAnswer {
  * - Never rejects: failures become JSON error answers, a `STOWAGE_ABORTED` becomes
  *   {@link CLIENT_GONE}, anything unexpected a 500 `STOWAGE_INTERNAL`.
  */
-export async function decide(scope: DecideScope, request: NeutralRequest, target: Exclude<MediaTarget, { kind: 'outside' }>): Promise<Decision> {
+export async function decide(scope: DecideScope, request: RouteRequest, target: Exclude<MediaTarget, { kind: 'outside' }>): Promise<Decision> {
   try {
     switch (target.kind) {
       case 'too-long':
@@ -89,7 +77,7 @@ export async function decide(scope: DecideScope, request: NeutralRequest, target
   }
 }
 
-function principalOf(scope: DecideScope, request: NeutralRequest): Promise<Principal | null> {
+function principalOf(scope: DecideScope, request: RouteRequest): Promise<Principal | null> {
   return authenticate(
     scope.strategy,
     {

@@ -1,17 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { finished, Readable } from 'node:stream';
-import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import type { Backend } from '../backend.js';
 import { composeAuth } from '../http/auth/index.js';
 import { challengeFor } from '../http/authenticate.js';
-import { CLIENT_GONE, errorAnswer, type Decision } from '../http/http-answer.js';
-import type { MediaHandlerContext } from '../http/media-handler.js';
-import { sendNodeAnswer } from '../http/node-response.js';
-import type { HeaderBag } from '../http/preconditions.js';
-import { createRequestGate } from '../http/request-gate.js';
-import { stallGuard } from '../http/stall-guard.js';
-import { toWebResponse } from '../http/web-response.js';
-import type { Release } from '../semaphore.js';
+import { CLIENT_GONE, type Decision } from '../http/http-answer.js';
+import { createRouteHandler, type MediaHandlerContext } from '../http/route-handler.js';
 import { decideRecodex, type RecodexScope } from './recodex-decide.js';
 import { resolveRecodexOptions, type RecodexHandlerOptions } from './recodex-options.js';
 import { createRecodexStore, type RecodexStore } from './recodex-store.js';
@@ -32,12 +24,6 @@ export interface RecodexHandler {
   handle(req: IncomingMessage, res: ServerResponse, context?: RecodexHandlerContext): Promise<boolean>;
   /** Fetch API: a `Response`, or `null` for a URL outside the profile's routes. Never rejects. */
   handleWeb(request: Request, context?: RecodexHandlerContext): Promise<Response | null>;
-}
-
-/** `true` when a request announces a body (so an early answer must close the connection). */
-function announcesBody(headers: HeaderBag): boolean {
-  const length = headers['content-length'];
-  return headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }
 
 /** An error answer to a request whose body may be unread closes the connection. */
@@ -70,83 +56,14 @@ export function createRecodexHandler(backend: Backend, options: RecodexHandlerOp
   const settings = resolveRecodexOptions(options);
   const store = createRecodexStore({ backend, root: settings.root, compress: settings.compress });
   const scope: RecodexScope = { store, settings, strategy: composeAuth(settings.auth), challenge: challengeFor(settings.auth) };
-  const gate = createRequestGate(settings.limits);
-  const sendIdleMs = settings.limits.sendIdleTimeoutMs;
-
-  async function handle(req: IncomingMessage, res: ServerResponse, context: RecodexHandlerContext = {}): Promise<boolean> {
-    const target = parseRecodexTarget(req.url ?? '/', settings.prefix);
-    if (target.kind === 'outside') return false;
-    const controller = new AbortController();
-    const onClose = (): void => {
-      if (!res.writableFinished) controller.abort();
-    };
-    res.once('close', onClose);
-    const method = req.method ?? 'GET';
-    let release: Release | undefined;
-    try {
-      release = await gate.enter(controller.signal);
-      if (release === undefined) {
-        await sendNodeAnswer(res, controller.signal.aborted ? CLIENT_GONE : gate.busyAnswer(), method, scope.challenge, sendIdleMs);
-        return true;
-      }
-      const decision = await decideRecodex(
-        scope,
-        { method, headers: req.headers, signal: controller.signal, adapterPrincipal: context.principal, body: () => req },
-        target,
-      );
-      await sendNodeAnswer(res, closingIfUnread(decision, announcesBody(req.headers)), method, scope.challenge, sendIdleMs);
-      return true;
-    } catch (error) {
-      // Unreachable by design (decideRecodex and sendNodeAnswer do not reject); kept so handle never rejects.
-      if (!res.headersSent && !res.destroyed) await sendNodeAnswer(res, errorAnswer(error, scope.challenge), method, scope.challenge, sendIdleMs);
-      else res.destroy();
-      return true;
-    } finally {
-      release?.();
-      res.off('close', onClose);
-    }
-  }
-
-  async function handleWeb(request: Request, context: RecodexHandlerContext = {}): Promise<Response | null> {
-    let release: Release | undefined;
-    let handedOver = false;
-    try {
-      const url = new URL(request.url);
-      const target = parseRecodexTarget(`${url.pathname}${url.search}`, settings.prefix);
-      if (target.kind === 'outside') return null;
-      release = await gate.enter(request.signal);
-      if (release === undefined) return toWebResponse(request.signal.aborted ? CLIENT_GONE : gate.busyAnswer(), request.method);
-      const headers = Object.fromEntries(request.headers);
-      const decision = closingIfUnread(
-        await decideRecodex(
-          scope,
-          { method: request.method, headers, signal: request.signal, adapterPrincipal: context.principal, body: () => webBody(request) },
-          target,
-        ),
-        request.body !== null,
-      );
-      if (decision !== CLIENT_GONE && typeof decision.body === 'object' && request.method !== 'HEAD') {
-        // The slot is held until the body has been read to the end, failed, stalled or been cancelled.
-        const stream = stallGuard(decision.body.stream, sendIdleMs);
-        finished(stream, release);
-        handedOver = true;
-        return toWebResponse({ ...decision, body: { ...decision.body, stream } }, request.method);
-      }
-      return toWebResponse(decision, request.method);
-    } catch (error) {
-      return toWebResponse(errorAnswer(error, scope.challenge), request.method);
-    } finally {
-      if (!handedOver) release?.();
-    }
-  }
-
-  return Object.freeze({ store, handle, handleWeb });
-}
-
-/** A fetch request's body as a `Readable` (empty without one). */
-function webBody(request: Request): Readable {
-  const source = request.body === null ? Readable.from([]) : Readable.fromWeb(request.body as unknown as NodeReadableStream<Uint8Array>);
-  // An error of a body nobody reads any more (the client left) must not crash the process.
-  source.on('error', () => undefined);
-  return source;
+  const handler = createRouteHandler({
+    route: (target) => {
+      const parsed = parseRecodexTarget(target, settings.prefix);
+      return parsed.kind === 'outside' ? undefined : parsed;
+    },
+    decide: async (request, target) => closingIfUnread(await decideRecodex(scope, request, target), request.hasBody),
+    challenge: scope.challenge,
+    limits: settings.limits,
+  });
+  return Object.freeze({ store, handle: handler.handle, handleWeb: handler.handleWeb });
 }
