@@ -9,19 +9,30 @@ export function challengeFor(strategies: readonly AuthStrategy[]): string {
   return challengeOf(strategies) ?? DEFAULT_CHALLENGE;
 }
 
+/** What {@link authenticate} needs of a request: a profile's `RouteRequest` has it all. */
+export interface CallerRequest {
+  readonly method: string;
+  readonly headers: AuthRequest['headers'];
+  readonly signal: AbortSignal | undefined;
+  /** The principal the adapter already has (`req.user`), if any. */
+  readonly adapterPrincipal: Principal | null | undefined;
+}
+
 /**
  * Who sent a request.
  *
- * Behavior: a non-null `given` principal (the adapter's `req.user`) is used as is and no strategy
- * runs; otherwise `strategy` (the configured strategies composed with `composeAuth`) decides,
- * `null` being anonymous. A strategy's rejection (`STOWAGE_UNAUTHENTICATED` for refused credentials,
+ * Behavior: a non-null adapter principal (`req.user`) is used as is and no strategy runs;
+ * otherwise `strategy` (the configured strategies composed with `composeAuth`) decides, `null`
+ * being anonymous. A strategy's rejection (`STOWAGE_UNAUTHENTICATED` for refused credentials,
  * `STOWAGE_UNAVAILABLE` for an authority that cannot answer) propagates.
  */
-export async function authenticate(
-  strategy: AuthStrategy,
-  request: AuthRequest,
-  given: Principal | null | undefined,
-): Promise<Principal | null> {
+export async function authenticate(strategy: AuthStrategy, request: CallerRequest): Promise<Principal | null> {
+  const given = request.adapterPrincipal;
   if (given !== undefined && given !== null) return given;
-  return strategy(request);
+  return strategy({
+    method: request.method,
+    headers: request.headers,
+    ...(given === undefined ? {} : { adapterPrincipal: given }),
+    ...(request.signal === undefined ? {} : { signal: request.signal }),
+  });
 }

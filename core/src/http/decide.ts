@@ -3,7 +3,7 @@ import type { Principal } from '../policies/index.js';
 import type { AuthStrategy } from './auth/index.js';
 import { authenticate } from './authenticate.js';
 import type { HandlerSettings } from './handler-options.js';
-import { CLIENT_GONE, errorAnswer, isClientGone, jsonErrorAnswer, type Decision, type HttpAnswer } from './http-answer.js';
+import { CLIENT_GONE, errorAnswer, isClientGone, jsonErrorAnswer, methodNotAllowed, type Decision, type HttpAnswer } from './http-answer.js';
 import type { MediaTarget } from './media-target.js';
 import { archiveAnswer } from './archive-answer.js';
 import { deleteAnswer } from './delete-answer.js';
@@ -21,10 +21,6 @@ export interface DecideScope {
 }
 
 const NOT_FOUND = (): HttpAnswer => jsonErrorAnswer('STOWAGE_NOT_FOUND', 'No such entry');
-
-function methodNotAllowed(allow: string): HttpAnswer {
-  return jsonErrorAnswer('STOWAGE_INVALID_ARGUMENT', 'Method not allowed', { allow }, 405);
-}
 
 /**
  * Decides the answer to a request whose target (parsed by `parseMediaTarget` before anything
@@ -78,14 +74,5 @@ export async function decide(scope: DecideScope, request: RouteRequest, target: 
 }
 
 function principalOf(scope: DecideScope, request: RouteRequest): Promise<Principal | null> {
-  return authenticate(
-    scope.strategy,
-    {
-      method: request.method,
-      headers: request.headers,
-      ...(request.adapterPrincipal === undefined ? {} : { adapterPrincipal: request.adapterPrincipal }),
-      ...(request.signal === undefined ? {} : { signal: request.signal }),
-    },
-    request.adapterPrincipal,
-  );
+  return authenticate(scope.strategy, request);
 }

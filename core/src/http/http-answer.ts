@@ -68,6 +68,11 @@ const REFUSAL_MESSAGES: Readonly<Partial<Record<StowageErrorCode, string>>> = Ob
   STOWAGE_FORBIDDEN: 'You may not access this entry',
 });
 
+/** A 405 naming the methods the route allows in `Allow`. */
+export function methodNotAllowed(allow: string): HttpAnswer {
+  return jsonErrorAnswer('STOWAGE_INVALID_ARGUMENT', 'Method not allowed', { allow }, 405);
+}
+
 /**
  * The answer for a failure.
  *

@@ -1,9 +1,7 @@
-import type { Readable } from 'node:stream';
 import type { AuthStrategy } from '../http/auth/index.js';
 import { authenticate } from '../http/authenticate.js';
-import { CLIENT_GONE, errorAnswer, isClientGone, jsonErrorAnswer, type Decision, type HttpAnswer } from '../http/http-answer.js';
-import type { HeaderBag } from '../http/preconditions.js';
-import type { Principal } from '../policies/index.js';
+import { CLIENT_GONE, errorAnswer, isClientGone, jsonErrorAnswer, methodNotAllowed, type Decision, type HttpAnswer } from '../http/http-answer.js';
+import type { RouteRequest } from '../http/route-handler.js';
 import { StowageError } from '../stowage-error.js';
 import { fileAnswer } from './file-answer.js';
 import type { RecodexSettings } from './recodex-options.js';
@@ -11,16 +9,8 @@ import type { RecodexStore } from './recodex-store.js';
 import type { RecodexTarget } from './recodex-target.js';
 import { resultAnswer, submissionAnswer, tasksAnswer, uploadFailure, type UploadScope } from './upload-answers.js';
 
-/** A request as both entry points see it. */
-export interface RecodexRequest {
-  readonly method: string;
-  readonly headers: HeaderBag;
-  readonly signal: AbortSignal | undefined;
-  /** The principal the adapter already has, if any. */
-  readonly adapterPrincipal: Principal | null | undefined;
-  /** The request body; read at most once. */
-  readonly body: () => Readable;
-}
+/** A request as both entry points see it (the route handler's). */
+export type RecodexRequest = RouteRequest;
 
 /** Everything deciding needs besides the request. */
 export interface RecodexScope {
@@ -38,25 +28,12 @@ const CHANGING = 'private, no-cache';
 /** A task file never changes: its address is its hash. */
 const IMMUTABLE = 'private, max-age=31536000, immutable';
 
-function methodNotAllowed(allow: string): HttpAnswer {
-  return jsonErrorAnswer('STOWAGE_INVALID_ARGUMENT', 'Method not allowed', { allow }, 405);
-}
-
 function isRead(method: string): method is 'GET' | 'HEAD' {
   return method === 'GET' || method === 'HEAD';
 }
 
 async function authorize(scope: RecodexScope, request: RecodexRequest): Promise<void> {
-  const principal = await authenticate(
-    scope.strategy,
-    {
-      method: request.method,
-      headers: request.headers,
-      ...(request.adapterPrincipal === undefined ? {} : { adapterPrincipal: request.adapterPrincipal }),
-      ...(request.signal === undefined ? {} : { signal: request.signal }),
-    },
-    request.adapterPrincipal,
-  );
+  const principal = await authenticate(scope.strategy, request);
   if (principal === null && scope.settings.auth.length > 0) throw new StowageError('STOWAGE_UNAUTHENTICATED', 'Authentication is required');
 }
 
