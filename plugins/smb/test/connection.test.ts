@@ -158,9 +158,15 @@ await t.test('against a real smbd', sambaRequirement(), async (t) => {
       disposition: Disposition.OPEN,
       options: CreateOption.NON_DIRECTORY_FILE,
     });
-    await expectCode(backend.read('held'), 'STOWAGE_BUSY');
+    // Whether smbd goes async (and sends the interim answer) depends on its timing; a few bounded
+    // attempts make sure the interim path is exercised, and every attempt must end in BUSY.
+    for (let attempt = 0; attempt < 5 && !proxy.statuses.includes(NT_STATUS.NT_STATUS_PENDING); attempt += 1) {
+      await expectCode(backend.read('held'), 'STOWAGE_BUSY');
+    }
     t.ok(proxy.statuses.includes(NT_STATUS.NT_STATUS_PENDING), 'the server sent an interim answer');
-    t.ok(proxy.statuses.includes(NT_STATUS.NT_STATUS_SHARING_VIOLATION), 'and then the final one');
+    // The final answer is the sharing violation, which the read reports as STOWAGE_BUSY (asserted
+    // above): a client stopping at the interim answer would time out instead. The proxy's status
+    // log is not asserted for it: it reads one status per TCP chunk and can miss a compounded one.
     await closeQuietly(holder, handle.fileId);
     t.equal((await readFile(backend, 'held')).toString(), 'x');
   });
