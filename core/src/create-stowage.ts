@@ -4,6 +4,7 @@ import { container as rootContainer, instanceCachingFactory, type DependencyCont
 import { installUnservedGuards } from './archive/unserved.js';
 import type { Catalog } from './catalog/catalog.js';
 import { createMemoryCatalog } from './catalog/memory-catalog.js';
+import { withEntryCache } from './catalog/entry-cache.js';
 import type { StowageConfig } from './media/config.js';
 import { createDefaultPipelines } from './media/default-pipelines.js';
 import { KeyedLock } from './media/keyed-lock.js';
@@ -29,7 +30,7 @@ export const TOKENS = Object.freeze({
 
 function register(container: DependencyContainer, config: StowageConfig, resolved: ResolvedConfig): void {
   container.register(TOKENS.config, { useValue: resolved });
-  container.register<Catalog>(TOKENS.catalog, { useFactory: instanceCachingFactory(() => config.catalog ?? createMemoryCatalog()) });
+  container.register<Catalog>(TOKENS.catalog, { useFactory: instanceCachingFactory(() => withEntryCache(config.catalog ?? createMemoryCatalog(), resolved.entryCache)) });
   container.register<ShardRouter>(TOKENS.router, {
     useFactory: instanceCachingFactory(() =>
       createShardRouter({

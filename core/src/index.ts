@@ -23,7 +23,7 @@ export {
   type OptionalOperation,
 } from './capabilities.js';
 export { checkedSource, releaseSource, type SourceExpectations } from './checked-source.js';
-export { chunkSizeFor, readableFromBuffer } from './chunked-readable.js';
+export { CHUNK_WRITTEN, chunkRecyclerOf, chunkSizeFor, readableFromBuffer, type ChunkRecycler } from './chunked-readable.js';
 export {
   ERROR_CODES,
   httpStatusOf,
@@ -93,6 +93,7 @@ export type {
 export type { RemoveTarget, RemoveContext } from './media/change/remove.js';
 export type { ReplaceContext } from './media/change/replace.js';
 export type { PutContext, PutFileState } from './media/put/put-context.js';
+export { stagingBackendOf, type StagedBytes, type StagingBackend } from './media/put/staged-write.js';
 export type { ReadContext } from './media/read/read-context.js';
 export type { ListContext } from './media/read/list.js';
 export type { SweepContext, SweepOptions, SweepReport } from './media/jobs/sweep.js';

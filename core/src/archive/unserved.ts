@@ -24,11 +24,12 @@ export function markUnserved(contentType: string): string {
 
 /** Whether an entry is marked as never served. */
 export function isUnserved(entry: { readonly contentType: string }): boolean {
-  return entry.contentType
-    .split(';')
-    .slice(1)
-    .some((parameter) => parameter.trim().toLowerCase() === UNSERVED_PARAMETER);
+  // Asked on every read: a test instead of splitting the type into parameters.
+  return UNSERVED_PATTERN.test(entry.contentType);
 }
+
+/** A `;`-separated parameter that is exactly {@link UNSERVED_PARAMETER} (case-insensitive, spaces around). */
+const UNSERVED_PATTERN = /;\s*stowage-served=no\s*(?=;|$)/i;
 
 /**
  * The `hide-unserved` stage of `open` and `stat` (after `resolve`): an unserved entry answers

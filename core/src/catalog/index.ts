@@ -11,6 +11,7 @@ export {
   type NewEntry,
   type Visibility,
 } from './entry.js';
+export { EntryCachingCatalog, withEntryCache, type EntryCacheOptions } from './entry-cache.js';
 export { createMemoryCatalog } from './memory-catalog.js';
 export {
   assertBlobCandidate,

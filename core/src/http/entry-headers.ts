@@ -75,10 +75,21 @@ export function asciiFallback(filename: string): string {
  * encoded>` whenever the fallback differs from the name.
  */
 export function dispositionOf(filename: string, inline: boolean): string {
-  // The package keeps only the part after the last `/` or `\`: stored names hold neither, but a
-  // name that did would lose its head rather than produce a wrong header.
-  return contentDisposition(filename, { type: inline ? 'inline' : 'attachment', fallback: asciiFallback(filename) });
+  const key = `${inline ? 'i' : 'a'}${filename}`;
+  let value = DISPOSITIONS.get(key);
+  if (value === undefined) {
+    // The package keeps only the part after the last `/` or `\`: stored names hold neither, but a
+    // name that did would lose its head rather than produce a wrong header.
+    value = contentDisposition(filename, { type: inline ? 'inline' : 'attachment', fallback: asciiFallback(filename) });
+    if (DISPOSITIONS.size >= MAX_REMEMBERED_DISPOSITIONS) DISPOSITIONS.clear();
+    DISPOSITIONS.set(key, value);
+  }
+  return value;
 }
+
+/** Dispositions already built, by type and name: every download of a hot file asks again. */
+const DISPOSITIONS = new Map<string, string>();
+const MAX_REMEMBERED_DISPOSITIONS = 4096;
 
 /**
  * The headers of a readable entry (its representation and validators), shared by 200, 206 and,

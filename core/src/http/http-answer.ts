@@ -2,10 +2,20 @@ import type { Readable } from 'node:stream';
 import { httpStatusOf, type StowageErrorCode } from '../error-codes.js';
 import { isStowageError } from '../stowage-error.js';
 
-/** A body streamed from `stream`: exactly `length` bytes when the length is known up front. */
+/**
+ * A body streamed from `stream`: exactly `length` bytes when the length is known up front.
+ * `bytes`, when present, holds the same bytes in memory (a small blob from the cache): senders
+ * write them in one go instead of piping `stream`, which is then never created.
+ */
 export interface StreamedBody {
   readonly stream: Readable;
   readonly length?: number;
+  readonly bytes?: Uint8Array;
+}
+
+/** Destroys a streamed body's stream unread (a body held in memory has none to destroy). */
+export function dropBody(body: HttpAnswer['body']): void {
+  if (typeof body === 'object' && body.bytes === undefined) body.stream.destroy();
 }
 
 /**

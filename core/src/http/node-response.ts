@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
-import { pipeline } from 'node:stream/promises';
-import { CLIENT_GONE, errorAnswer, type Decision, type HttpAnswer } from './http-answer.js';
+import { finished, type Readable } from 'node:stream';
+import { chunkRecyclerOf } from '../chunked-readable.js';
+import { CLIENT_GONE, dropBody, errorAnswer, type Decision, type HttpAnswer } from './http-answer.js';
 
 /** Headers that hand the response to a proxy: never kept from anything written before us. */
 function isDelegationHeader(name: string): boolean {
@@ -8,7 +9,62 @@ function isDelegationHeader(name: string): boolean {
 }
 
 function dropStream(answer: HttpAnswer): void {
-  if (typeof answer.body === 'object') answer.body.stream.destroy();
+  dropBody(answer.body);
+}
+
+/** Resolves when the response has finished or was destroyed. */
+function settled(res: ServerResponse): Promise<void> {
+  if (res.writableFinished || res.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = (): void => {
+      res.off('finish', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('finish', done);
+    res.on('close', done);
+  });
+}
+
+/**
+ * Pipes `stream` into `res` with backpressure and resolves once both are done (the stream
+ * closed, the response finished) or torn down: if either fails or closes early, both are
+ * destroyed. Each chunk's write callback tells a stream that recycles its buffers
+ * ({@link chunkRecyclerOf}) that the chunk was written.
+ */
+function sendStream(stream: Readable, res: ServerResponse): Promise<void> {
+  const written = chunkRecyclerOf(stream);
+  return new Promise((resolve) => {
+    let pending = 2;
+    let failed = false;
+    const settle = (error?: Error | null): void => {
+      if (error != null && !failed) {
+        failed = true;
+        stream.destroy();
+        res.destroy();
+      }
+      if (--pending === 0) resolve();
+    };
+    finished(stream, settle);
+    finished(res, settle);
+    const resume = (): void => {
+      stream.resume();
+    };
+    res.on('drain', resume);
+    stream.on('data', (chunk: Buffer) => {
+      const more =
+        written === undefined
+          ? res.write(chunk)
+          : res.write(chunk, (error) => {
+              if (error == null) written(chunk);
+            });
+      if (!more) stream.pause();
+    });
+    stream.once('end', () => {
+      res.off('drain', resume);
+      res.end();
+    });
+  });
 }
 
 /**
@@ -19,6 +75,7 @@ function dropStream(answer: HttpAnswer): void {
  * - `X-Accel-*` and `X-Sendfile` headers set on `res` by earlier code are removed first; only
  *   the answer's own delegation headers go out.
  * - HEAD sends the same status and headers without a body (a body stream is destroyed unread).
+ * - A body held in memory (`bytes`) is written in one go, and done once the response finished.
  * - A streamed body is piped with backpressure; if the stream fails mid-way, or the client goes
  *   away, both sides are destroyed, so the client sees a broken connection, never a clean short
  *   body. A streamed body that makes no progress for `idleTimeoutMs` (the client stopped
@@ -60,11 +117,16 @@ export async function sendNodeAnswer(
     res.destroy();
   };
   res.setTimeout(idleTimeoutMs, onStall);
+  if (body.bytes !== undefined) {
+    // Held in memory (a cached small blob): written in one go, no stream to pipe.
+    res.end(body.bytes);
+    await settled(res);
+    res.off('timeout', onStall);
+    return;
+  }
   try {
-    await pipeline(body.stream, res);
-  } catch {
-    // pipeline destroyed both the stream and the response: the socket closes without a clean end.
-    res.destroy();
+    // On a failure both sides are destroyed: the socket closes without a clean end.
+    await sendStream(body.stream, res);
   } finally {
     res.off('timeout', onStall);
   }

@@ -6,7 +6,7 @@ import { parseRangeHeader } from '../range.js';
 import { StowageError } from '../stowage-error.js';
 import { entryHeaders, validatorHeaders } from './entry-headers.js';
 import type { DeliveryMode } from './handler-options.js';
-import type { HttpAnswer } from './http-answer.js';
+import { dropBody, type HttpAnswer, type StreamedBody } from './http-answer.js';
 import { headerValue, isNotModified, rangeApplies, type HeaderBag } from './preconditions.js';
 
 const STREAM: DeliveryMode = Object.freeze({ mode: 'stream' });
@@ -41,8 +41,13 @@ export function redirectAnswer(prefix: string, target: EntryKey, from: CatalogEn
 
 /** `<internalPrefix>/<path>`, each segment of the backend path percent-encoded exactly once. */
 export function internalUri(internalPrefix: string, path: string): string {
+  // Content addresses (`blobs/ab/cd/<hex>`) need no encoding: skip the split on every answer.
+  if (UNRESERVED_PATH.test(path)) return `${internalPrefix}/${path}`;
   return `${internalPrefix}/${path.split('/').map((segment) => encodeURIComponent(segment)).join('/')}`;
 }
+
+/** Paths made only of characters `encodeURIComponent` keeps, and `/`. */
+const UNRESERVED_PATH = /^[A-Za-z0-9\-_.!~*'()/]*$/;
 
 /**
  * Decides a GET or HEAD of `key`, after authentication.
@@ -106,13 +111,13 @@ async function plainReadAnswer(
   if (opened.kind === 'replaced') return redirectAnswer(prefix, opened.location, opened.entry);
   const { entry, cache } = opened;
   if (entry.filename !== key.filename) {
-    opened.stream.destroy();
+    closeOpened(opened);
     return redirectAnswer(prefix, entry, entry);
   }
   const headers = { ...entryHeaders(entry, cache), 'content-length': String(entry.size) };
   const body = bodyOf(opened, entry.size);
   if (request.method !== 'HEAD') return { status: 200, headers, body };
-  body.stream.destroy();
+  dropBody(body);
   return { status: 200, headers };
 }
 
@@ -146,14 +151,28 @@ async function streamAnswer(
   if (opened.kind === 'replaced') return redirectAnswer(prefix, opened.location, opened.entry);
   const body = bodyOf(opened, range.length);
   if (request.method !== 'HEAD') return { status, headers: answerHeaders, body };
-  body.stream.destroy();
+  dropBody(body);
   return { status, headers: answerHeaders };
 }
 
-function bodyOf(opened: OpenedEntry, expected: number): { stream: OpenedEntry['stream']; length: number } {
+/** Releases an opened entry unread (one held in memory has nothing to release). */
+function closeOpened(opened: OpenedEntry): void {
+  if (opened.bytes === undefined) opened.stream.destroy();
+}
+
+function bodyOf(opened: OpenedEntry, expected: number): StreamedBody {
   if (opened.length !== expected) {
-    opened.stream.destroy();
+    closeOpened(opened);
     throw new StowageError('STOWAGE_LOST', 'the stored bytes do not match the entry');
   }
-  return { stream: opened.stream, length: opened.length };
+  const { bytes, length } = opened;
+  if (bytes === undefined) return { stream: opened.stream, length };
+  // Held in memory: the stream exists only if a sender asks for it.
+  return {
+    get stream() {
+      return opened.stream;
+    },
+    length,
+    bytes,
+  };
 }

@@ -128,7 +128,7 @@ export function createRouteHandler<T>(profile: RouteProfile<T>): RouteHandler {
         },
         target,
       );
-      if (decision !== CLIENT_GONE && typeof decision.body === 'object' && request.method !== 'HEAD') {
+      if (decision !== CLIENT_GONE && typeof decision.body === 'object' && decision.body.bytes === undefined && request.method !== 'HEAD') {
         // The slot is held until the body has been read to the end, failed, stalled or been cancelled.
         const stream = stallGuard(decision.body.stream, sendIdleMs);
         finished(stream, release);

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { httpStatusOf } from '../error-codes.js';
-import { CLIENT_GONE, jsonErrorAnswer, type Decision } from './http-answer.js';
+import { CLIENT_GONE, dropBody, jsonErrorAnswer, type Decision } from './http-answer.js';
 
 /** Statuses whose responses cannot carry a body in the Fetch API. */
 const NULL_BODY_STATUSES: ReadonlySet<number> = new Set([101, 103, 204, 205, 304]);
@@ -27,14 +27,15 @@ export function toWebResponse(decision: Decision, method: string): Response {
     headers = new Headers(answer.headers);
   } catch (error) {
     // A header value the Fetch API refuses: the caller answers 500 instead; the bytes are never read.
-    if (typeof body === 'object') body.stream.destroy();
+    dropBody(body);
     throw error;
   }
   if (method === 'HEAD' || body === undefined || NULL_BODY_STATUSES.has(answer.status)) {
-    if (typeof body === 'object') body.stream.destroy();
+    dropBody(body);
     return new Response(null, { status: answer.status, headers });
   }
   if (typeof body === 'string') return new Response(body, { status: answer.status, headers });
+  if (body.bytes !== undefined) return new Response(body.bytes, { status: answer.status, headers });
   const stream = Readable.toWeb(body.stream) as NodeReadableStream<Uint8Array>;
   return new Response(stream as unknown as ReadableStream<Uint8Array>, { status: answer.status, headers });
 }

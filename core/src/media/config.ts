@@ -6,6 +6,7 @@ import type { PermissionPolicy, Principal } from '../policies/index.js';
 import type { SaltKeyringOptions } from '../policies/index.js';
 import type { PlacementStrategy } from '../sharding/index.js';
 import type { SmallBlobCacheOptions } from './read/small-blob-cache.js';
+import type { EntryCacheOptions } from '../catalog/entry-cache.js';
 
 /**
  * A storage root Stowage places blobs on: the results-storage descriptor shape
@@ -78,6 +79,13 @@ export interface StowageConfig {
    * `false` turns it off. @defaultValue `{ maxBytes: 32 MiB, maxBlobBytes: 64 KiB }`
    */
   readonly smallBlobCache?: SmallBlobCacheOptions | false;
+  /**
+   * The in-memory cache of catalog entries in front of `catalog` (the download path's lookup);
+   * changes made through this Stowage are seen at once, changes made by other processes on a
+   * shared catalog within `ttlMs`. `false` turns it off.
+   * @defaultValue `{ maxEntries: 10 000, ttlMs: 1 000 }`
+   */
+  readonly entryCache?: EntryCacheOptions | false;
   /** @defaultValue `'auto'` */
   readonly hashing?: HashingMode;
   /** The time source (tests control expiry with it). @defaultValue `() => new Date()` */

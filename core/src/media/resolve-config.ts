@@ -19,6 +19,7 @@ export interface ResolvedConfig {
   readonly maxReplacementChain: number;
   /** `maxBytes` 0 when the cache is off. */
   readonly smallBlobCache: { readonly maxBytes: number; readonly maxBlobBytes: number };
+  readonly entryCache: { readonly maxEntries: number; readonly ttlMs: number };
   readonly hashing: HashingMode;
   readonly clock: () => Date;
   readonly checkpoint: (label: string) => void;
@@ -86,6 +87,15 @@ function smallBlobCacheOf(value: StowageConfig['smallBlobCache']): ResolvedConfi
   });
 }
 
+function entryCacheOf(value: StowageConfig['entryCache']): ResolvedConfig['entryCache'] {
+  if (value === false) return Object.freeze({ maxEntries: 0, ttlMs: 0 });
+  if (value !== undefined && (typeof value !== 'object' || value === null)) throw invalid('entryCache', 'must be an object or false');
+  return Object.freeze({
+    maxEntries: count('entryCache.maxEntries', value?.maxEntries, 10_000, 0),
+    ttlMs: count('entryCache.ttlMs', value?.ttlMs, 1000, 0),
+  });
+}
+
 /**
  * Validates a {@link StowageConfig} and applies the defaults.
  *
@@ -121,6 +131,7 @@ export function resolveConfig(config: StowageConfig): ResolvedConfig {
     layout: Object.freeze(layout),
     maxReplacementChain: count('maxReplacementChain', config.maxReplacementChain, 16),
     smallBlobCache: smallBlobCacheOf(config.smallBlobCache),
+    entryCache: entryCacheOf(config.entryCache),
     hashing,
     clock: config.clock ?? (() => new Date()),
     checkpoint: config.checkpoint ?? (() => undefined),

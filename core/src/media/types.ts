@@ -78,6 +78,12 @@ export interface OpenedEntry extends Omit<ResolvedEntry, 'kind'> {
   readonly stream: Readable;
   readonly offset: number;
   readonly length: number;
+  /**
+   * The same `length` bytes in memory, when they were already held (a small blob from the
+   * small-blob cache, verified when it entered it): callers may use them instead of `stream`,
+   * which is then only created if read.
+   */
+  readonly bytes?: Uint8Array;
 }
 
 /** What {@link Stowage.open} answers. */

@@ -34,6 +34,8 @@ const STAGE_NAME = /^[a-z][a-z0-9-]{0,63}$/i;
  */
 export class Pipeline<C> {
   readonly #stages: Stage<C>[];
+  /** The stages as the next run sees them; rebuilt after a change (runs in flight keep theirs). */
+  #snapshot: readonly Stage<C>[] | undefined;
 
   /** @param operation - the operation's name, for messages. */
   constructor(
@@ -55,6 +57,7 @@ export class Pipeline<C> {
     if (this.#stages.some((existing) => existing.name === stage.name)) {
       throw new StowageError('STOWAGE_INVALID_CONFIG', `the ${this.operation} pipeline already has a stage named "${stage.name}"`);
     }
+    this.#snapshot = undefined;
     if (position === undefined) {
       this.#stages.push(stage);
       return this;
@@ -73,18 +76,20 @@ export class Pipeline<C> {
       throw new StowageError('STOWAGE_INVALID_CONFIG', `the ${this.operation} pipeline already has a stage named "${stage.name}"`);
     }
     this.#stages[index] = stage;
+    this.#snapshot = undefined;
     return this;
   }
 
   /** Removes the stage of that name. */
   remove(name: string): this {
     this.#stages.splice(this.#indexOf(name), 1);
+    this.#snapshot = undefined;
     return this;
   }
 
   /** Runs the stages in order on the context. */
   async run(context: C): Promise<void> {
-    const stages = [...this.#stages];
+    const stages = (this.#snapshot ??= Object.freeze([...this.#stages]));
     const dispatch = async (index: number): Promise<void> => {
       const stage = stages[index];
       if (stage === undefined) return;

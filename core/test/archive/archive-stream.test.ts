@@ -227,10 +227,10 @@ t.test('open failures: a StowageError keeps its code, anything else is STOWAGE_I
 
 t.test('a consumer that goes away releases the open source and opens no other', async (t) => {
   const backend = new CountingBackend();
-  await backend.write('a.bin', [randomBytes(2_000_000)]);
+  await backend.write('a.bin', [randomBytes(8_000_000)]);
   await backend.write('b.bin', [randomBytes(10)]);
   const result = archive(await backendFolderEntries(backend, ''));
-  // Paused: backpressure holds the 2 MB source mid-way until the consumer leaves.
+  // Paused: backpressure holds the 8 MB source mid-way (it is several read chunks) until the consumer leaves.
   await new Promise<void>((resolve) => result.stream.once('readable', () => resolve()));
   t.equal(backend.open, 1);
   result.stream.destroy();

@@ -50,6 +50,9 @@ export function mediaFixture(
     clock: clock.read,
     checkpoint: (label) => labels.push(label),
     retention: { graceMs: 60_000, staleAfterMs: 60_000 },
+    // These tests change `catalog` behind the facade, as another process would; with the entry
+    // cache on, such a change is seen only after its ttl (catalog/entry-cache.test.ts tests that).
+    entryCache: false,
     ...overrides,
   });
   return { stowage, catalog, backends, clock, labels };

@@ -1,4 +1,5 @@
 import { request as httpRequest } from 'node:http';
+import fc from 'fast-check';
 import t from 'tap';
 import { throwIfAborted } from '../../src/abort.js';
 import { internalUri } from '../../src/http/index.js';
@@ -36,6 +37,15 @@ t.test('X-Accel-Redirect: internal URI of the blob, empty body, headers kept, on
   t.equal(head.headers['x-accel-redirect'], res.headers['x-accel-redirect']);
 
   t.equal(internalUri('/_blobs', 'a b/c%d/é?#'), '/_blobs/a%20b/c%25d/%C3%A9%3F%23', 'each segment encoded once');
+});
+
+t.test('internalUri: the unencoded fast path answers exactly what encoding each segment would', async () => {
+  const encoded = (prefix: string, path: string): string => `${prefix}/${path.split('/').map((segment) => encodeURIComponent(segment)).join('/')}`;
+  fc.assert(
+    fc.property(fc.array(fc.constantFrom('a', 'Z', '0', '-', '_', '.', '!', '~', '*', "'", '(', ')', '/', ' ', '%', 'é', '?', '#', '+')).map((parts) => parts.join('')), (path) => {
+      return internalUri('/_blobs', path) === encoded('/_blobs', path);
+    }),
+  );
 });
 
 t.test('X-Sendfile: the backend local path; streams when no backend is named', async (t) => {

@@ -23,7 +23,7 @@ import {
   type StowageErrorCode,
   type WriteOptions,
 } from '@stowage/core';
-import { atomicWrite, makeDurable } from './atomic-write.js';
+import { atomicWrite, makeDurable, publishStaged, stageBytes, type StagedTemp } from './atomic-write.js';
 import { isReserved, RESERVED_SEGMENT, type ContainedRoot } from './containment.js';
 import { createDirectories, removeCreated } from './directories.js';
 import { entryFromStats } from './entries.js';
@@ -32,7 +32,7 @@ import type { FileSystem } from './file-system.js';
 import { listTree } from './list-tree.js';
 import type { ResolvedLocalOptions } from './options.js';
 import { FileRangeReadable } from './range-readable.js';
-import type { Staging } from './staging.js';
+import { StagedFile, type Staging } from './staging.js';
 
 const OPEN_FOR_READ = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
 
@@ -87,7 +87,7 @@ export class LocalBackend implements Backend {
 
   stat(path: string, options?: OperationOptions): Promise<BackendEntry> {
     return this.run('stat', path, options, true, async (key, host) => {
-      if (key !== '') await this.checkParent(host, 'STOWAGE_NOT_FOUND');
+      if (key !== '') await this.checkParentForRead(host);
       const stats = await this.fs.lstat(host).catch((error: unknown) => this.absentAs(error, 'STOWAGE_NOT_FOUND'));
       return this.checkedEntry(key, stats);
     });
@@ -99,6 +99,28 @@ export class LocalBackend implements Backend {
 
   write(path: string, source: ByteSource, options: WriteOptions = {}): Promise<BackendEntry> {
     return this.run('write', path, options, false, (key, host, context) => this.writeAt(key, host, source, options, context));
+  }
+
+  /**
+   * Writes `source` to a fsynced temp file of the staging folder and resolves with a
+   * {@link StagedFile} that publishes it later, once, at a path chosen when the bytes are known
+   * (`commit`: parents created, `rename`, directory `fsync`), or drops it (`discard`). This is
+   * the `StagingBackend` extension the put pipeline of `@stowage/core` uses for one write and one
+   * rename per blob. The source is checked as by {@link write}; a failure leaves nothing. A
+   * staged file that a crash leaves behind is removed by {@link sweepStaging}.
+   */
+  stageWrite(source: ByteSource, options: WriteOptions = {}): Promise<StagedFile> {
+    const context: ErrorContext = { backend: this.info.name, operation: 'write' };
+    return withErrorContext(context, async () => {
+      try {
+        throwIfAborted(options.signal, context);
+        const temp = await stageBytes({ fs: this.fs, staging: this.staging, fileMode: this.options.fileMode, context }, source, options);
+        return new StagedFile(temp.path, temp.stats.size, this.fs, (path, commitOptions) => this.commitStaged(temp, path, commitOptions));
+      } catch (error) {
+        if (error instanceof TypeError) throw error;
+        throw mapFsError(error, context);
+      }
+    });
   }
 
   async *list(path: string, options: ListOptions = {}): AsyncGenerator<BackendEntry> {
@@ -198,9 +220,17 @@ export class LocalBackend implements Backend {
     });
   }
 
+  /** `checkParent` for reads (`stat`, `read`, `copy`'s source): a folder verified moments ago is trusted. */
+  private async checkParentForRead(host: string): Promise<void> {
+    const exists = await this.root
+      .checkRecentDirectory(dirname(host))
+      .catch((error: unknown) => this.absentAs(error, 'STOWAGE_NOT_FOUND'));
+    if (!exists) throw new StowageError('STOWAGE_NOT_FOUND', 'No such file or directory');
+  }
+
   /** Opens the file at `key` for a ranged read; shared by `read` and `copy`. */
   private async open(key: string, host: string, options: ReadOptions, context: ErrorContext): Promise<ReadResult> {
-    await this.checkParent(host, 'STOWAGE_NOT_FOUND');
+    await this.checkParentForRead(host);
     const handle = await this.fs
       .open(host, OPEN_FOR_READ)
       .catch((error: unknown) => this.absentAs(error, 'STOWAGE_NOT_FOUND'));
@@ -230,16 +260,7 @@ export class LocalBackend implements Backend {
     context: ErrorContext,
   ): Promise<BackendEntry> {
     const parent = dirname(host);
-    const parentExists = await this.root.checkDirectory(parent).catch((error: unknown) => {
-      throw mapFsError(error, {}, FILE_IN_THE_WAY);
-    });
-    if (parentExists) {
-      const existing = await this.fs.lstat(host).catch((error: unknown) => {
-        if (errnoOf(error) === 'ENOENT') return undefined;
-        throw error;
-      });
-      if (existing?.isDirectory() === true) throw new StowageError('STOWAGE_IS_A_DIRECTORY', 'Is a directory');
-    }
+    await this.checkWriteTarget(host);
     return atomicWrite(
       {
         fs: this.fs,
@@ -255,10 +276,42 @@ export class LocalBackend implements Backend {
     );
   }
 
-  /** Creates `host` and its missing parents; resolves with the directories created. */
-  private async makeDirectories(host: string): Promise<string[]> {
+  /** Publishes a staged temp file at `path` (the commit of a {@link StagedFile}). */
+  private commitStaged(temp: StagedTemp, path: string, options: OperationOptions = {}): Promise<BackendEntry> {
+    return this.run('write', path, options, false, async (key, host, context) => {
+      // A directory at `host` makes the rename fail with EISDIR (IS_A_DIRECTORY): no lstat needed.
+      const parentExists = await this.checkWriteTarget(host, false);
+      const prepareDirectory = async (): Promise<string[]> => (parentExists ? [] : this.makeDirectories(dirname(host), true));
+      await publishStaged({ fs: this.fs, hostPath: host, prepareDirectory, signal: options.signal, context }, temp);
+      return entryFromStats(key, temp.stats);
+    });
+  }
+
+  /**
+   * Checks where a file is about to be written: a link or a file among the parents, or (with
+   * `lookAtTarget`) a directory at `host`, fail before any byte is committed. Resolves with
+   * whether the parent exists (it may still be missing).
+   */
+  private async checkWriteTarget(host: string, lookAtTarget = true): Promise<boolean> {
+    const parentExists = await this.root.checkDirectory(dirname(host)).catch((error: unknown) => {
+      throw mapFsError(error, {}, FILE_IN_THE_WAY);
+    });
+    if (!parentExists || !lookAtTarget) return parentExists;
+    const existing = await this.fs.lstat(host).catch((error: unknown) => {
+      if (errnoOf(error) === 'ENOENT') return undefined;
+      throw error;
+    });
+    if (existing?.isDirectory() === true) throw new StowageError('STOWAGE_IS_A_DIRECTORY', 'Is a directory');
+    return true;
+  }
+
+  /**
+   * Creates `host` and its missing parents; resolves with the directories created. `checked`:
+   * the caller has just seen `host` missing with its existing ancestors link-free.
+   */
+  private async makeDirectories(host: string, checked = false): Promise<string[]> {
     try {
-      return await createDirectories(this.fs, this.root, host, this.options.directoryMode);
+      return await createDirectories(this.fs, this.root, host, this.options.directoryMode, checked);
     } catch (error) {
       throw mapFsError(error, {}, FILE_IN_THE_WAY);
     }

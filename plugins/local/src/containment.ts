@@ -35,12 +35,29 @@ export function isInside(directory: string, candidate: string): boolean {
  * swapped) is on the way. Final components are opened with `O_NOFOLLOW` by the callers.
  * A race in which something swaps a checked directory for a link between the check and the use
  * needs write access inside the root; the check is defense in depth, not a sandbox.
+ *
+ * Reads may use {@link checkRecentDirectory}, which remembers directories found clean for
+ * `verifiedForMs` (1 s by default) instead of a `realpath` per read. That widens the race above
+ * from the microseconds between a check and an open to at most `verifiedForMs`, for the same
+ * attacker (one who can already write inside the root); what the check guards stays guarded:
+ * the final component is still opened with `O_NOFOLLOW` and must be a regular file, a directory
+ * found missing or unsafe is never remembered, and a swap is caught by the first check after the
+ * memory lapses. Writes, listings and removals always check afresh.
  */
 export class ContainedRoot {
+  /** Directories found to exist without links, by host path, with when (oldest first). */
+  private readonly verified = new Map<string, number>();
+
   constructor(
     /** The root's real path (no symbolic links). */
     readonly path: string,
     private readonly fs: FileSystem,
+    /** How long {@link checkRecentDirectory} trusts a directory it found clean; 0 turns it off. */
+    private readonly verifiedForMs = 1000,
+    /** The clock (milliseconds, monotonic). */
+    private readonly now: () => number = () => performance.now(),
+    /** How many directories are remembered at most. */
+    private readonly maxVerified = 4096,
   ) {}
 
   /** The host path of a normalized key (`""` is the root itself). */
@@ -80,5 +97,31 @@ export class ContainedRoot {
       return directory === hostDirectory;
     }
     return hostDirectory === this.path;
+  }
+
+  /**
+   * {@link checkDirectory} for reads: a directory found to exist without links less than
+   * `verifiedForMs` ago is trusted without a new `realpath` (see the class notes for why that is
+   * safe enough); anything else is checked, and remembered when clean.
+   *
+   * @throws as {@link checkDirectory}.
+   */
+  async checkRecentDirectory(hostDirectory: string): Promise<boolean> {
+    const now = this.now();
+    const at = this.verified.get(hostDirectory);
+    if (at !== undefined && now - at < this.verifiedForMs) return true;
+    const exists = await this.checkDirectory(hostDirectory);
+    if (exists && this.verifiedForMs > 0) this.remember(hostDirectory, now);
+    return exists;
+  }
+
+  /** Records `hostDirectory` as clean at `at`, dropping lapsed and, past the bound, oldest entries. */
+  private remember(hostDirectory: string, at: number): void {
+    this.verified.delete(hostDirectory);
+    for (const [directory, since] of this.verified) {
+      if (this.verified.size < this.maxVerified && at - since < this.verifiedForMs) break;
+      this.verified.delete(directory);
+    }
+    this.verified.set(hostDirectory, at);
   }
 }

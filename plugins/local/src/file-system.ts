@@ -3,6 +3,13 @@ import { promises as fsp } from 'node:fs';
 
 /** The subset of a `FileHandle` the local backend uses. */
 export interface FileHandleLike {
+  /**
+   * The descriptor, when the handle has a real one (Node's `FileHandle` does; `-1` once
+   * closed). Readers may then read it with the callback `fs.read` instead of `read` (a faster
+   * path), and close the handle only once no such read is in flight. A handle without one (an
+   * instrumented or fault-injecting wrapper) is read through `read` only.
+   */
+  readonly fd?: number;
   /** Positional read (`pread`). */
   read(buffer: Uint8Array, offset: number, length: number, position: number): Promise<{ bytesRead: number }>;
   /** Positional write (`pwrite`); may write fewer bytes than asked. */

@@ -1,11 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, symlinkSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync, existsSync, readdirSync, realpathSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { collect, expectCode, listing, readFile } from '@stowage/testkit';
 import { createLocalBackend, isInside } from '../src/index.js';
 import { ContainedRoot } from '../src/containment.js';
 import { nodeFileSystem } from '../src/file-system.js';
+import { FaultyFileSystem } from './helpers/faulty-file-system.js';
 
 t.test('isInside decides with path.relative, never by string prefix', async (t) => {
   t.ok(isInside('/srv/media', '/srv/media/a'));
@@ -92,4 +93,67 @@ t.test('files with names Stowage could not have written are not listed', async (
   writeFileSync(join(root, 'dir', 'tab\there'), 'x');
   const backend = await createLocalBackend({ root });
   t.same(await listing(backend, '', true), ['dir/', 'ok']);
+});
+
+t.test('reads trust a folder found clean for a short while, then check it afresh', async (t) => {
+  const base = realpathSync(t.testdir({ root: { dir: { file: 'inside' }, other: {} }, outside: { file: 'outside secret' } }));
+  const root = join(base, 'root');
+  const dir = join(root, 'dir');
+  const fs = new FaultyFileSystem();
+  let clock = 0;
+  const contained = new ContainedRoot(root, fs, 1000, () => clock);
+  const realpaths = (): number => fs.log.filter((entry) => entry.call === 'realpath').length;
+  t.equal(await contained.checkRecentDirectory(dir), true);
+  t.equal(realpaths(), 1);
+  clock = 999;
+  t.equal(await contained.checkRecentDirectory(dir), true);
+  t.equal(realpaths(), 1, 'trusted without a realpath');
+  t.equal(await contained.checkDirectory(dir), true);
+  t.equal(realpaths(), 2, 'checkDirectory (writes, listings) always checks');
+  renameSync(dir, join(base, 'moved'));
+  symlinkSync(join(base, 'outside'), dir);
+  clock = 1000;
+  await t.rejects(contained.checkRecentDirectory(dir), { code: 'STOWAGE_UNSAFE_PATH' }, 'a swap is caught once the memory lapses');
+  await t.rejects(contained.checkRecentDirectory(dir), { code: 'STOWAGE_UNSAFE_PATH' }, 'an unsafe folder is never remembered');
+  const missing = join(root, 'missing');
+  t.equal(await contained.checkRecentDirectory(missing), false);
+  mkdirSync(missing);
+  t.equal(await contained.checkRecentDirectory(missing), true, 'a missing folder is never remembered');
+});
+
+t.test('with no memory every read checks, and the memory holds a bounded number of folders', async (t) => {
+  const root = realpathSync(t.testdir({ a: {}, b: {}, c: {} }));
+  const fs = new FaultyFileSystem();
+  const realpaths = (): number => fs.log.filter((entry) => entry.call === 'realpath').length;
+  const forgetful = new ContainedRoot(root, fs, 0);
+  await forgetful.checkRecentDirectory(join(root, 'a'));
+  await forgetful.checkRecentDirectory(join(root, 'a'));
+  t.equal(realpaths(), 2);
+  fs.resetLog();
+  const small = new ContainedRoot(root, fs, 1000, () => 0, 2);
+  for (const name of ['a', 'b', 'c', 'c', 'b']) await small.checkRecentDirectory(join(root, name));
+  t.equal(realpaths(), 3, 'b and c are remembered');
+  await small.checkRecentDirectory(join(root, 'a'));
+  t.equal(realpaths(), 4, 'a was dropped for them');
+});
+
+t.test('a remembered folder still never lets a read follow a file link', async (t) => {
+  const base = realpathSync(t.testdir({ root: {}, outside: 'outside secret' }));
+  const root = join(base, 'root');
+  const fs = new FaultyFileSystem();
+  const backend = await createLocalBackend({ root, fs });
+  await backend.write('dir/file', [Buffer.from('inside')]);
+  t.equal((await readFile(backend, 'dir/file')).toString(), 'inside');
+  fs.resetLog();
+  t.equal((await backend.stat('dir/file')).size, 6);
+  t.equal((await readFile(backend, 'dir/file')).toString(), 'inside');
+  t.same(
+    fs.log.filter((entry) => entry.call === 'realpath'),
+    [],
+    'the folder was not checked again',
+  );
+  rmSync(join(root, 'dir', 'file'));
+  symlinkSync(join(base, 'outside'), join(root, 'dir', 'file'));
+  await expectCode(backend.read('dir/file'), 'STOWAGE_UNSAFE_PATH');
+  await expectCode(backend.stat('dir/file'), 'STOWAGE_UNSAFE_PATH');
 });

@@ -1,4 +1,4 @@
-import { addAbortSignal } from 'node:stream';
+import { addAbortSignal, type Readable } from 'node:stream';
 import { abortedError } from '../../abort.js';
 import { keyString, type CatalogEntry } from '../../catalog/entry.js';
 import { readableFromBuffer } from '../../chunked-readable.js';
@@ -118,13 +118,19 @@ export const readStage: Stage<ReadContext> = {
     if (cached !== undefined) {
       const offset = range?.offset ?? 0;
       const length = range?.length ?? cached.length;
+      const bytes = cached.subarray(offset, offset + length);
+      let stream: Readable | undefined;
       context.result = Object.freeze({
         kind: 'content',
         entry,
         cache: cacheDirectivesFor(entry, context.services.config.caching),
-        stream: readableFromBuffer(cached.subarray(offset, offset + length)),
+        // Created on first use only: an HTTP answer writes `bytes` directly.
+        get stream(): Readable {
+          return (stream ??= readableFromBuffer(bytes));
+        },
         offset,
         length,
+        bytes,
       });
       await next();
       return;

@@ -8,8 +8,15 @@ export interface SmallBlobCacheOptions {
   readonly maxBlobBytes?: number;
 }
 
+/** A cached blob and whether it was used since the evictor last passed it. */
+interface Held {
+  readonly bytes: Buffer;
+  used: boolean;
+}
+
 /**
- * The bytes of small blobs, by SHA-256, least recently used evicted first.
+ * The bytes of small blobs, by SHA-256, evicted in second-chance order (an approximation of
+ * least recently used: a hit only sets a flag, so the hot path allocates nothing).
  *
  * Safe because blobs are content-addressed and immutable: a cached buffer is only ever reached
  * through a committed catalog entry naming its SHA-256, and {@link SmallBlobCache.admit} refuses
@@ -17,7 +24,7 @@ export interface SmallBlobCacheOptions {
  * instead of being served, RELIABILITY D27).
  */
 export class SmallBlobCache {
-  private readonly blobs = new Map<string, Buffer>();
+  private readonly blobs = new Map<string, Held>();
   private held = 0;
 
   constructor(
@@ -32,11 +39,10 @@ export class SmallBlobCache {
 
   /** The bytes of `sha256`, marked recently used; `undefined` when not cached. */
   get(sha256: string): Buffer | undefined {
-    const bytes = this.blobs.get(sha256);
-    if (bytes === undefined) return undefined;
-    this.blobs.delete(sha256);
-    this.blobs.set(sha256, bytes);
-    return bytes;
+    const held = this.blobs.get(sha256);
+    if (held === undefined) return undefined;
+    held.used = true;
+    return held.bytes;
   }
 
   /**
@@ -46,12 +52,20 @@ export class SmallBlobCache {
   admit(sha256: string, bytes: Buffer): boolean {
     if (createHash('sha256').update(bytes).digest('hex') !== sha256) return false;
     if (!this.accepts(bytes.length) || this.blobs.has(sha256)) return true;
-    this.blobs.set(sha256, bytes);
+    this.blobs.set(sha256, { bytes, used: false });
     this.held += bytes.length;
-    for (const [key, value] of this.blobs) {
-      if (this.held <= this.maxBytes) break;
+    // Oldest first; one used since the last pass is spared once (moved to the young end).
+    while (this.held > this.maxBytes) {
+      const oldest = this.blobs.entries().next();
+      if (oldest.done === true) break;
+      const [key, value] = oldest.value;
       this.blobs.delete(key);
-      this.held -= value.length;
+      if (value.used && key !== sha256) {
+        value.used = false;
+        this.blobs.set(key, value);
+        continue;
+      }
+      this.held -= value.bytes.length;
     }
     return true;
   }
