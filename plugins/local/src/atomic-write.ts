@@ -12,37 +12,113 @@ import {
 import { removeCreated, syncCreated } from './directories.js';
 import { syncDirectory } from './directory-sync.js';
 import { entryFromStats } from './entries.js';
-import type { FileHandleLike, FileSystem } from './file-system.js';
+import type { FileSystem } from './file-system.js';
+import { GatheredWriter } from './gathered-writer.js';
 import type { Staging } from './staging.js';
 
 /** What {@link atomicWrite} needs besides the source. */
-export interface AtomicWriteTarget {
-  readonly fs: FileSystem;
-  readonly staging: Staging;
+export interface AtomicWriteTarget extends StageTarget {
   /** The key being written, for the returned entry. */
   readonly key: string;
   /** The host path of the final file. */
   readonly hostPath: string;
   /** Creates the final file's missing parent directories; resolves with those it created. */
   readonly prepareDirectory: () => Promise<string[]>;
+}
+
+/** A temp file in the staging folder, written, fsynced and closed: bytes waiting to be published. */
+export interface StagedTemp {
+  /** The host path of the temp file. */
+  readonly path: string;
+  /** Its stats once written (the inode keeps them through the rename). */
+  readonly stats: Stats;
+}
+
+/** What {@link stageBytes} needs besides the source. */
+export interface StageTarget {
+  readonly fs: FileSystem;
+  readonly staging: Staging;
   /** Permission bits given to the file before it becomes visible. */
   readonly fileMode: number;
   readonly context: ErrorContext;
 }
 
-async function writeFully(handle: FileHandleLike, chunk: Uint8Array, position: number): Promise<void> {
-  let written = 0;
-  while (written < chunk.byteLength) {
-    const { bytesWritten } = await handle.write(chunk, written, chunk.byteLength - written, position + written);
-    written += bytesWritten;
+/**
+ * The first half of the commit protocol: temp file in the staging folder (random name,
+ * exclusive create) → stream the checked source through a {@link GatheredWriter} (1 MiB
+ * positional writes, a background `fsync` every 8 MiB) → `fsync(file)` → `fchmod` → close.
+ *
+ * Behavior: any failure (a source that throws or mismatches, an abort, a failed write or
+ * `fsync`) closes and unlinks the temp file and rejects; nothing is left. After an `fsync` error
+ * the data is unknown, so the temp file is dropped and the fsync is never retried (PostgreSQL's
+ * "fsyncgate").
+ */
+export async function stageBytes(target: StageTarget, source: ByteSource, options: WriteOptions): Promise<StagedTemp> {
+  const { fs, staging, fileMode, context } = target;
+  const temp = await staging.create();
+  let open = true;
+  const writer = new GatheredWriter(temp.handle, options.size);
+  try {
+    const checked = checkedSource(source, { size: options.size, digest: options.digest, signal: options.signal, context });
+    for await (const chunk of checked) await writer.add(chunk);
+    await writer.finish();
+    await temp.handle.sync();
+    await temp.handle.chmod(fileMode);
+    const stats = await temp.handle.stat();
+    open = false;
+    await temp.handle.close();
+    return { path: temp.path, stats };
+  } catch (error) {
+    if (open) {
+      await writer.settle();
+      await temp.handle.close().catch(() => undefined);
+    }
+    await fs.unlink(temp.path).catch(() => undefined);
+    throw error;
   }
 }
 
+/** Where {@link publishStaged} puts a staged temp file. */
+export interface PublishTarget {
+  readonly fs: FileSystem;
+  /** The host path of the final file. */
+  readonly hostPath: string;
+  /** Creates the final file's missing parent directories; resolves with those it created. */
+  readonly prepareDirectory: () => Promise<string[]>;
+  readonly signal?: AbortSignal | undefined;
+  readonly context: ErrorContext;
+}
+
 /**
- * The commit protocol of the local backend (RELIABILITY.md §0.3):
- * temp file in the staging folder (random name, exclusive create) → stream the checked source
- * with positional writes → `fsync(file)` → `fchmod` → close → create missing parent directories
- * → `rename` over the final name → `fsync(directory)` and the holders of created directories.
+ * The second half of the commit protocol: create missing parent directories → `rename` the temp
+ * file over the final name → `fsync(directory)` and the holders of created directories. The
+ * staging folder is not synced: a temp name that survives a power loss beside its renamed inode
+ * is a stale temp file, which the staging sweep removes.
+ *
+ * Behavior:
+ * - An abort is honoured up to the rename, the last step that can be undone. Any failure before
+ *   it removes the directories created for it and leaves the temp file to the caller.
+ * - A failure after the rename rejects with a non-retryable `STOWAGE_IO`: the new file is in
+ *   place and whole, but its durability is unknown, so the write is not acknowledged, and a
+ *   retry is not invited.
+ */
+export async function publishStaged(target: PublishTarget, temp: StagedTemp): Promise<void> {
+  const { fs, hostPath, context } = target;
+  let created: string[] = [];
+  try {
+    throwIfAborted(target.signal, context);
+    created = await target.prepareDirectory();
+    await fs.rename(temp.path, hostPath);
+  } catch (error) {
+    await removeCreated(fs, created);
+    throw error;
+  }
+  await makeDurable(fs, [dirname(hostPath)], created, context);
+}
+
+/**
+ * The commit protocol of the local backend (RELIABILITY.md §0.3): {@link stageBytes}, then
+ * {@link publishStaged}.
  *
  * Behavior:
  * - Until the rename nothing is visible: any failure before it closes and unlinks the temp file
@@ -51,43 +127,24 @@ async function writeFully(handle: FileHandleLike, chunk: Uint8Array, position: n
  * - An abort is honoured up to the rename, the last step that can be undone.
  * - After an `fsync` error the data is unknown, so the temp file is dropped and the fsync is
  *   never retried (PostgreSQL's "fsyncgate").
- * - A failure after the rename rejects with a non-retryable `STOWAGE_IO`: the new file is in
- *   place and whole, but its durability is unknown, so the write is not acknowledged, and a
- *   retry is not invited.
+ * - A failure after the rename rejects with a non-retryable `STOWAGE_IO` (see
+ *   {@link publishStaged}).
  */
 export async function atomicWrite(
   target: AtomicWriteTarget,
   source: ByteSource,
   options: WriteOptions,
 ): Promise<BackendEntry> {
-  const { fs, staging, key, hostPath, fileMode, context } = target;
-  const temp = await staging.create();
-  let open = true;
-  let created: string[] = [];
-  let stats: Stats;
+  const { fs, key, context } = target;
+  const temp = await stageBytes(target, source, options);
   try {
-    let position = 0;
-    const checked = checkedSource(source, { size: options.size, digest: options.digest, signal: options.signal, context });
-    for await (const chunk of checked) {
-      await writeFully(temp.handle, chunk, position);
-      position += chunk.byteLength;
-    }
-    await temp.handle.sync();
-    await temp.handle.chmod(fileMode);
-    stats = await temp.handle.stat();
-    open = false;
-    await temp.handle.close();
-    throwIfAborted(options.signal, context);
-    created = await target.prepareDirectory();
-    await fs.rename(temp.path, hostPath);
+    await publishStaged({ fs, hostPath: target.hostPath, prepareDirectory: target.prepareDirectory, signal: options.signal, context }, temp);
   } catch (error) {
-    if (open) await temp.handle.close().catch(() => undefined);
+    // After a rename the temp name is gone and this finds nothing; names are never reused.
     await fs.unlink(temp.path).catch(() => undefined);
-    await removeCreated(fs, created);
     throw error;
   }
-  await makeDurable(fs, [dirname(hostPath)], created, context);
-  return entryFromStats(key, stats);
+  return entryFromStats(key, temp.stats);
 }
 
 /**

@@ -5,11 +5,12 @@ import type { FileSystem } from './file-system.js';
 
 /**
  * Creates the directory `host` and its missing parents inside the root, after checking the
- * existing ones for symbolic links. Resolves with the directories it created, outermost first
- * (`[]` when `host` existed), so that the caller can make them durable or remove them again.
+ * existing ones for symbolic links (unless `checked`: the caller has just done so and found
+ * `host` missing). Resolves with the directories it created, outermost first (`[]` when `host`
+ * existed), so that the caller can make them durable or remove them again.
  */
-export async function createDirectories(fs: FileSystem, root: ContainedRoot, host: string, mode: number): Promise<string[]> {
-  if (host === root.path || (await root.checkDirectory(host))) return [];
+export async function createDirectories(fs: FileSystem, root: ContainedRoot, host: string, mode: number, checked = false): Promise<string[]> {
+  if (host === root.path || (!checked && (await root.checkDirectory(host)))) return [];
   const first = await fs.mkdir(host, { recursive: true, mode });
   if (first === undefined) return [];
   const created: string[] = [];

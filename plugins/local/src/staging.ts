@@ -1,7 +1,7 @@
 import { constants } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
-import { StowageError } from '@stowage/core';
+import { StowageError, type BackendEntry, type OperationOptions } from '@stowage/core';
 import { errnoOf } from './errors.js';
 import type { FileHandleLike, FileSystem } from './file-system.js';
 
@@ -83,5 +83,48 @@ export class Staging {
       }
     }
     return removed;
+  }
+}
+
+/**
+ * Bytes staged in a temp file of the staging folder, waiting for their final name (the local
+ * backend's `stageWrite`): committed once, by `publish`, or discarded.
+ *
+ * Behavior: `commit` after a commit, a failed commit or a discard is `STOWAGE_INTERNAL` (after a
+ * failed commit only `discard` is left); `discard` unlinks the temp file unless it was
+ * committed, is idempotent and never rejects (a temp file that cannot be unlinked is the
+ * sweep's).
+ */
+export class StagedFile {
+  #state: 'staged' | 'committing' | 'committed' | 'failed' | 'discarded' = 'staged';
+
+  constructor(
+    /** The host path of the temp file. */
+    readonly path: string,
+    /** How many bytes were staged. */
+    readonly size: number,
+    private readonly fs: FileSystem,
+    private readonly publish: (path: string, options?: OperationOptions) => Promise<BackendEntry>,
+  ) {}
+
+  /** Publishes the staged bytes at `path` (see the backend's `stageWrite`). */
+  async commit(path: string, options?: OperationOptions): Promise<BackendEntry> {
+    if (this.#state !== 'staged') throw new StowageError('STOWAGE_INTERNAL', `These staged bytes are ${this.#state}`);
+    this.#state = 'committing';
+    try {
+      const entry = await this.publish(path, options);
+      this.#state = 'committed';
+      return entry;
+    } catch (error) {
+      this.#state = 'failed';
+      throw error;
+    }
+  }
+
+  /** Drops the staged bytes unless they were committed. */
+  async discard(): Promise<void> {
+    if (this.#state === 'committed' || this.#state === 'committing' || this.#state === 'discarded') return;
+    this.#state = 'discarded';
+    await this.fs.unlink(this.path).catch(() => undefined);
   }
 }

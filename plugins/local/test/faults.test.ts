@@ -17,8 +17,9 @@ async function* chunks(count: number): AsyncGenerator<Uint8Array> {
 t.test('F1: ENOSPC while writing gives INSUFFICIENT_STORAGE, removes the temp file, keeps the old content', async (t) => {
   const { backend, fs, root } = await faultyStore(t.testdir());
   await writeFile(backend, 'file', 'committed');
+  // 40 chunks of 64 KiB are gathered into three writes (1 MiB, 1 MiB, 512 KiB): the last fails.
   fs.inject({ call: 'handle.write', code: 'ENOSPC', nth: 3 });
-  await expectCode(backend.write('file', chunks(10)), 'STOWAGE_INSUFFICIENT_STORAGE');
+  await expectCode(backend.write('file', chunks(40)), 'STOWAGE_INSUFFICIENT_STORAGE');
   fs.heal();
   t.same(stagingEntries(root), []);
   await assertContent(backend, 'file', 'committed');
@@ -94,7 +95,8 @@ t.test('F8: EACCES on the storage gives PERMISSION_DENIED and leaves no partial 
 
 t.test('EIO while streaming a read fails the stream with IO and closes the file', async (t) => {
   const { backend, fs } = await faultyStore(t.testdir());
-  await writeFile(backend, 'file', patternBytes(1024 * 1024));
+  // Three chunks (1 MiB each), so the second read fails mid-stream.
+  await writeFile(backend, 'file', patternBytes(3 * 1024 * 1024));
   const before = fds();
   fs.inject({ call: 'handle.read', code: 'EIO', nth: 2 });
   const { stream } = await backend.read('file');

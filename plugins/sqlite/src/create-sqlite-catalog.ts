@@ -1,7 +1,8 @@
 import type { Catalog } from '@stowage/core';
 import { mapSqliteError } from './errors.js';
 import { openDatabase } from './open-database.js';
-import { parseSqliteOptions, type SqliteCatalogOptions } from './options.js';
+import { MEMORY_FILE, parseSqliteOptions, type SqliteCatalogOptions } from './options.js';
+import { InlineWriter, ThreadWriter } from './catalog-writer.js';
 import { SqliteCatalog } from './sqlite-catalog.js';
 import { CatalogStatements } from './statements.js';
 
@@ -18,7 +19,9 @@ export function createSqliteCatalog(options: SqliteCatalogOptions): Catalog {
   const resolved = parseSqliteOptions(options);
   const db = openDatabase(resolved);
   try {
-    return new SqliteCatalog(resolved, db, new CatalogStatements(db));
+    const statements = new CatalogStatements(db);
+    const threaded = resolved.writerThread && !resolved.readonly && resolved.file !== MEMORY_FILE;
+    return new SqliteCatalog(resolved, db, statements, threaded ? new ThreadWriter(resolved) : new InlineWriter(db, statements));
   } catch (error) {
     db.close();
     throw mapSqliteError(error);

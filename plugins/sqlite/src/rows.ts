@@ -1,4 +1,4 @@
-import { freezeBlob, freezeEntry, type BlobRecord, type BlobState, type CatalogEntry, type EntryState, type NewEntry, type Visibility } from '@stowage/core';
+import { freezeBlob, freezeEntry, type BlobRecord, type BlobState, type CatalogEntry, type EntryState, type Visibility } from '@stowage/core';
 
 /** A row of the `blobs` table, as better-sqlite3 returns it. */
 export interface BlobRow {
@@ -78,28 +78,4 @@ export function entryFromRow(row: EntryRow): CatalogEntry {
     state: row.state,
     replacedBy: row.replaced_by_id === null || row.replaced_by_filename === null ? null : { id: row.replaced_by_id, filename: row.replaced_by_filename },
   });
-}
-
-/** The parameters that store `entry` in `state`; dates become milliseconds, lists JSON. */
-export function entryParams(entry: NewEntry, state: EntryState): EntryParams {
-  return {
-    id: entry.id,
-    filename: entry.filename,
-    position: entry.position,
-    backend: entry.backend,
-    path: entry.path,
-    size: entry.size,
-    sha256: entry.sha256,
-    sha1: entry.sha1,
-    content_type: entry.contentType,
-    created_at: entry.createdAt.getTime(),
-    planned_path: entry.plannedPath,
-    author: entry.author,
-    salt_key_id: entry.saltKeyId,
-    visibility: entry.visibility,
-    readers: JSON.stringify(entry.readers),
-    writers: JSON.stringify(entry.writers),
-    expires_at: entry.expiresAt === null ? null : entry.expiresAt.getTime(),
-    state,
-  };
 }

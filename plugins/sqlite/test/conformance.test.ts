@@ -29,6 +29,21 @@ await t.test('a catalog in a file, reopened for the durability cases', async (t)
   });
 });
 
+await t.test('a catalog in a file, written on the calling thread (writerThread: false)', async (t) => {
+  await runCatalogConformance(t, {
+    factory: () => {
+      const file = join(base, `inline-${next++}.db`);
+      const catalog = createSqliteCatalog({ file, scanPageSize: 3, writerThread: false });
+      files.set(catalog, file);
+      return catalog;
+    },
+    teardown: async (catalog) => {
+      const file = files.get(catalog) as string;
+      await Promise.all(['', '-wal', '-shm'].map((suffix) => rm(`${file}${suffix}`, { force: true })));
+    },
+  });
+});
+
 await t.test('a catalog in memory', async (t) => {
   await runCatalogConformance(t, { factory: () => createSqliteCatalog({ file: ':memory:' }) });
 });

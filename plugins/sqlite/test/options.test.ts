@@ -4,16 +4,17 @@ import { createSqliteCatalog, parseSqliteOptions } from '../src/index.js';
 
 t.test('defaults are filled in, the file is made absolute, and the result is frozen', async (t) => {
   const options = parseSqliteOptions({ file: 'relative/catalog.db' });
-  t.same(options, { file: resolve('relative/catalog.db'), busyTimeoutMs: 5000, readonly: false, scanPageSize: 256 });
+  t.same(options, { file: resolve('relative/catalog.db'), busyTimeoutMs: 5000, readonly: false, scanPageSize: 256, writerThread: true });
   t.ok(Object.isFrozen(options));
 });
 
 t.test('given values are kept, and ":memory:" stays as it is', async (t) => {
-  t.same(parseSqliteOptions({ file: '/srv/catalog.db', busyTimeoutMs: 0, readonly: true, scanPageSize: 1 }), {
+  t.same(parseSqliteOptions({ file: '/srv/catalog.db', busyTimeoutMs: 0, readonly: true, scanPageSize: 1, writerThread: false }), {
     file: '/srv/catalog.db',
     busyTimeoutMs: 0,
     readonly: true,
     scanPageSize: 1,
+    writerThread: false,
   });
   t.equal(parseSqliteOptions({ file: ':memory:' }).file, ':memory:');
 });
@@ -36,6 +37,7 @@ t.test('each invalid field is rejected with INVALID_CONFIG naming it', async (t)
     [{ file: 'x.db', scanPageSize: 0 }, /scanPageSize/],
     [{ file: 'x.db', scanPageSize: 100_001 }, /scanPageSize/],
     [{ file: 'x.db', scanPageSize: Number.NaN }, /scanPageSize/],
+    [{ file: 'x.db', writerThread: 'yes' }, /writerThread/],
   ];
   for (const [input, field] of cases) {
     t.throws(() => parseSqliteOptions(input), { code: 'STOWAGE_INVALID_CONFIG', message: field }, JSON.stringify(input));

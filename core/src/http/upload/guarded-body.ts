@@ -21,14 +21,20 @@ export function isClientStall(error: unknown): boolean {
  * counts), with `STOWAGE_ABORTED` when the client goes away before the end (the socket closed or
  * the request errored) or when `signal` aborts.
  *
- * Unlike `IdleWatchReadable`, destroying the result never destroys the request: it only detaches,
- * leaving the rest of the body unread, so the caller can still answer (with `Connection: close`)
- * before the socket goes.
+ * The socket's chunks pass through as they are (`'data'` while the consumer asks, `pause()`
+ * under backpressure, object mode on this side): no `read()` that concatenates whatever is
+ * buffered into a new Buffer.
+ *
+ * Unlike `IdleWatchReadable`, destroying the result never destroys the request: it only detaches
+ * (and pauses it), leaving the rest of the body unread, so the caller can still answer (with
+ * `Connection: close`) before the socket goes.
  */
 export class GuardedBody extends Readable {
   private timer: NodeJS.Timeout | undefined;
   private stall: StowageError | undefined;
-  private wanted = false;
+  /** The consumer asked for data and the request is flowing. */
+  private waiting = false;
+  private lastData = 0;
   private readonly detach: () => void;
 
   constructor(
@@ -36,13 +42,18 @@ export class GuardedBody extends Readable {
     private readonly idleMs: number,
     signal?: AbortSignal,
   ) {
-    super({ highWaterMark: request.readableHighWaterMark });
+    // Object mode: the consumer's read() hands over one socket chunk at a time instead of
+    // joining everything buffered into a new Buffer; two chunks are kept ahead.
+    super({ objectMode: true, highWaterMark: 2 });
     // The failure reaches the consumer through its read or iteration; until one starts (a put
     // stage may still be awaiting) an 'error' event with no listener must not crash the process.
     this.on('error', () => undefined);
-    const onReadable = (): void => this.pull();
+    const onData = (chunk: Uint8Array): void => {
+      this.lastData = performance.now();
+      if (!this.push(chunk)) this.stopWaiting();
+    };
     const onEnd = (): void => {
-      this.disarm();
+      this.stopWaiting();
       this.push(null);
     };
     const onError = (error: Error): void => {
@@ -54,13 +65,16 @@ export class GuardedBody extends Readable {
     const onAbort = (): void => {
       this.destroy(abortedError(signal));
     };
-    request.on('readable', onReadable);
+    request.on('data', onData);
+    // Attaching 'data' would start the flow; it starts only when the consumer asks (`_read`).
+    request.pause();
     request.once('end', onEnd);
     request.once('error', onError);
     request.once('close', onClose);
     signal?.addEventListener('abort', onAbort, { once: true });
     this.detach = () => {
-      request.off('readable', onReadable);
+      request.off('data', onData);
+      request.pause();
       request.off('end', onEnd);
       request.off('error', onError);
       request.off('close', onClose);
@@ -72,8 +86,11 @@ export class GuardedBody extends Readable {
   }
 
   override _read(): void {
-    this.wanted = true;
-    this.pull();
+    if (this.waiting || this.destroyed || this.request.readableEnded) return;
+    this.waiting = true;
+    this.lastData = performance.now();
+    this.timer ??= setTimeout(() => this.checkIdle(), this.idleMs);
+    this.request.resume();
   }
 
   /**
@@ -85,31 +102,30 @@ export class GuardedBody extends Readable {
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    this.disarm();
+    this.stopWaiting();
     this.detach();
     callback(error);
   }
 
-  private pull(): void {
-    while (this.wanted && !this.destroyed) {
-      const chunk: unknown = this.request.read();
-      if (chunk === null) {
-        if (!this.request.readableEnded) {
-          this.timer ??= setTimeout(() => {
-            const stalled = new StowageError('STOWAGE_TIMEOUT', `the body stalled for ${this.idleMs} ms`);
-            CLIENT_STALLS.add(stalled);
-            this.stall = stalled;
-            this.destroy(stalled);
-          }, this.idleMs);
-        }
-        return;
-      }
-      this.disarm();
-      this.wanted = this.push(chunk);
+  /** One timer per wait, pushed back by arriving data instead of re-armed per chunk. */
+  private checkIdle(): void {
+    this.timer = undefined;
+    if (!this.waiting || this.destroyed) return;
+    const idle = performance.now() - this.lastData;
+    if (idle < this.idleMs) {
+      this.timer = setTimeout(() => this.checkIdle(), Math.max(1, Math.ceil(this.idleMs - idle)));
+      return;
     }
+    const stalled = new StowageError('STOWAGE_TIMEOUT', `the body stalled for ${this.idleMs} ms`);
+    CLIENT_STALLS.add(stalled);
+    this.stall = stalled;
+    this.destroy(stalled);
   }
 
-  private disarm(): void {
+  /** Backpressure, the end, or a failure: the request pauses and no stall is counted. */
+  private stopWaiting(): void {
+    this.waiting = false;
+    this.request.pause();
     clearTimeout(this.timer);
     this.timer = undefined;
   }

@@ -4,6 +4,7 @@ import type { FileDigests, HashingSession } from '../../hashing/index.js';
 import type { Principal } from '../../policies/index.js';
 import type { MediaServices } from '../services.js';
 import type { PutFile, PutOptions, PutResult } from '../types.js';
+import type { StagedBytes } from './staged-write.js';
 
 /** One file as it moves through the put pipeline. */
 export interface PutFileState {
@@ -16,8 +17,11 @@ export interface PutFileState {
   readonly expectedSize: number | undefined;
   /** The backend (shard) the bytes are staged on, chosen by `place`. */
   shard?: string;
+  /** Where the bytes wait when the shard cannot stage them itself (set by `place`; see `write`). */
   stagingPath?: string;
   plannedPath?: string;
+  /** The bytes staged in the shard's own temp file, when it is a `StagingBackend`; set by `write`. */
+  staged?: StagedBytes;
   /** Set by the hashing wrapper once the file's bytes have all passed. */
   digests?: FileDigests;
   /** Where the blob ended up, set by `store`. */

@@ -14,7 +14,8 @@ const LONGEST_PAUSE_MS = 200;
 
 /**
  * The `store` stage: moves each staged file into the content-addressed blob store, once per
- * content. Under a per-blob lock it claims the blob in the catalog by the SHA-256 the server
+ * content (a shard's own staged temp file is renamed there in one step; bytes at a staging path
+ * are moved). Under a per-blob lock it claims the blob in the catalog by the SHA-256 the server
  * computed from the bytes it received (never a client's claim): the first claimant moves its
  * staged bytes to `<blobs>/<ab>/<cd>/<sha256>` on its shard and marks the blob present; later
  * claimants drop their staged copy and reuse the stored blob. While another process writes or
@@ -118,7 +119,11 @@ async function moveIntoPlace(context: PutContext, file: PutFileState, candidate:
   const { catalog, router, config } = context.services;
   try {
     config.checkpoint('put:claimed');
-    await moveWithin(router.shard(candidate.backend).backend, required(file.stagingPath, 'the staging path'), candidate.path, context.signal);
+    if (file.staged !== undefined) {
+      await file.staged.commit(candidate.path, context.signal === undefined ? {} : { signal: context.signal });
+    } else {
+      await moveWithin(router.shard(candidate.backend).backend, required(file.stagingPath, 'the staging path'), candidate.path, context.signal);
+    }
     config.checkpoint('put:moved');
     await catalog.markBlobPresent(candidate.sha256, config.clock());
   } catch (error) {
@@ -128,6 +133,10 @@ async function moveIntoPlace(context: PutContext, file: PutFileState, candidate:
 }
 
 async function dropStaged(services: MediaServices, file: PutFileState): Promise<void> {
+  if (file.staged !== undefined) {
+    await file.staged.discard();
+    return;
+  }
   try {
     await services.router.shard(required(file.shard, 'the shard')).backend.delete(required(file.stagingPath, 'the staging path'));
   } catch (error) {
