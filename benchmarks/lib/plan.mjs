@@ -27,6 +27,8 @@ export const SUBJECTS = [
   { id: 'stowage-xaccel', label: 'Stowage, node:http, X-Accel behind nginx', group: 'stowage', script: 'stowage.mjs', settings: { adapter: 'http', delivery: 'x-accel' }, behindNginx: 'stowage', download: 'stowage' },
   { id: 'raw-stream', label: 'raw node:http + fs.createReadStream', group: 'baseline', script: 'raw-stream.mjs', download: 'name' },
   { id: 'raw-buffer', label: 'raw node:http + cached Buffer', group: 'baseline', script: 'raw-buffer.mjs', download: 'name' },
+  // Only in download-4k: what Express itself costs per request (its ceiling for small files).
+  { id: 'express-buffer', label: 'Express 5 + cached Buffer (one middleware)', group: 'baseline', script: 'express-buffer.mjs', download: 'name', only: ['download-4k'] },
   { id: 'nginx-static', label: 'nginx static (sendfile)', group: 'baseline', nginxOnly: true, download: 'static' },
   { id: 'bare-xaccel', label: 'bare node:http X-Accel app behind nginx', group: 'baseline', script: 'bare-xaccel.mjs', behindNginx: 'bare', download: 'bare' },
   { id: 'serve-static', label: 'Express 5 + serve-static', group: 'peer', script: 'serve-static.mjs', download: 'name' },
@@ -36,7 +38,8 @@ export const SUBJECTS = [
   { id: 'multer', label: 'Express 5 + multer (disk storage)', group: 'peer', script: 'multer.mjs', upload: { protocol: 'multipart', path: '/upload' } },
 ];
 
-const DOWNLOADERS = SUBJECTS.filter((subject) => subject.download !== undefined).map((subject) => subject.id);
+const DOWNLOADERS = SUBJECTS.filter((subject) => subject.download !== undefined && subject.only === undefined).map((subject) => subject.id);
+const downloadersOf = (scenario) => SUBJECTS.filter((subject) => subject.download !== undefined && (subject.only === undefined || subject.only.includes(scenario))).map((subject) => subject.id);
 const UPLOADERS = SUBJECTS.filter((subject) => subject.upload !== undefined).map((subject) => subject.id);
 
 /** The machine's limits, measured like a subject in every round. */
@@ -54,7 +57,7 @@ export function scenarios(quick) {
   const pick = (q, f) => (quick ? q : f);
   return [
     { id: 'limits', kind: 'limits', subjects: LIMITS.map((limit) => limit.id), bytes: pick(64, 512) * MiB, seconds: pick(0.25, 1.5) },
-    { id: 'download-4k', kind: 'download', tool: 'wrk', fixture: '4k.bin', connections: 32, seconds: pick(1, 5), subjects: DOWNLOADERS },
+    { id: 'download-4k', kind: 'download', tool: 'wrk', fixture: '4k.bin', connections: 32, seconds: pick(1, 5), subjects: downloadersOf('download-4k') },
     // --quick measures 1 MiB with the stream client (a bounded count instead of wrk's whole second).
     quick
       ? { id: 'download-1m', kind: 'download', tool: 'stream', fixture: '1m.bin', concurrency: 8, count: 48, deadlineMs: 3000, subjects: DOWNLOADERS }
