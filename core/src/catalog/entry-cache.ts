@@ -1,6 +1,6 @@
-import type { BlobCandidate, BlobClaim, BlobRecord } from './blob-record.js';
-import type { BlobScan, Catalog, EntryScan } from './catalog.js';
+import type { Catalog } from './catalog.js';
 import type { CatalogEntry, EntryAccess, EntryKey, EntryState, NewEntry } from './entry.js';
+import { ForwardingCatalog } from './forwarding-catalog.js';
 
 /** Bounds of the in-memory cache of catalog entries (see {@link withEntryCache}). */
 export interface EntryCacheOptions {
@@ -52,21 +52,18 @@ function cacheKey(key: EntryKey): string {
  *   inserts, transitions, deletions, replacements and access updates drop their keys; marking a
  *   blob lost (which changes every entry of that blob) drops everything. A lookup that started
  *   before a change never stores its (possibly older) answer.
- * - Everything else is passed through unchanged, errors included (the wrapped catalog's codes).
+ * - Everything else is passed through unchanged ({@link ForwardingCatalog}), errors included
+ *   (the wrapped catalog's codes).
  */
-export class EntryCachingCatalog implements Catalog {
-  readonly name: string;
+export class EntryCachingCatalog extends ForwardingCatalog {
   readonly #entries = new Map<string, Cached>();
   readonly #maxEntries: number;
   readonly #ttlMs: number;
   /** Bumped by every change; a lookup stores its answer only if no change happened meanwhile. */
   #generation = 0;
 
-  constructor(
-    readonly inner: Catalog,
-    options: Required<EntryCacheOptions>,
-  ) {
-    this.name = inner.name;
+  constructor(inner: Catalog, options: Required<EntryCacheOptions>) {
+    super(inner);
     this.#maxEntries = options.maxEntries;
     this.#ttlMs = options.ttlMs;
   }
@@ -76,7 +73,7 @@ export class EntryCachingCatalog implements Catalog {
     return this.#entries.size;
   }
 
-  async getEntry(key: EntryKey): Promise<CatalogEntry | undefined> {
+  override async getEntry(key: EntryKey): Promise<CatalogEntry | undefined> {
     const name = typeof key?.id === 'string' && typeof key.filename === 'string' ? cacheKey(key) : undefined;
     if (name !== undefined) {
       const hit = this.#entries.get(name);
@@ -132,67 +129,40 @@ export class EntryCachingCatalog implements Catalog {
     }
   }
 
-  claimBlob(candidate: BlobCandidate, now: Date): Promise<BlobClaim> {
-    return this.inner.claimBlob(candidate, now);
-  }
 
-  markBlobPresent(sha256: string, now: Date): Promise<BlobRecord> {
-    return this.inner.markBlobPresent(sha256, now);
-  }
 
-  releaseBlob(sha256: string): Promise<void> {
-    return this.inner.releaseBlob(sha256);
-  }
 
-  getBlob(sha256: string): Promise<BlobRecord | undefined> {
-    return this.inner.getBlob(sha256);
-  }
 
-  claimBlobForDeletion(sha256: string, unreferencedBefore: Date): Promise<boolean> {
-    return this.inner.claimBlobForDeletion(sha256, unreferencedBefore);
-  }
 
-  forgetBlob(sha256: string): Promise<void> {
-    return this.inner.forgetBlob(sha256);
-  }
 
-  markBlobLost(sha256: string): Promise<number> {
+  override markBlobLost(sha256: string): Promise<number> {
     return this.#change('all', () => this.inner.markBlobLost(sha256));
   }
 
-  insertEntries(entries: readonly NewEntry[]): Promise<readonly CatalogEntry[]> {
+  override insertEntries(entries: readonly NewEntry[]): Promise<readonly CatalogEntry[]> {
     return this.#change(entries, () => this.inner.insertEntries(entries));
   }
 
-  transitionEntries(keys: readonly EntryKey[], from: EntryState, to: EntryState): Promise<void> {
+  override transitionEntries(keys: readonly EntryKey[], from: EntryState, to: EntryState): Promise<void> {
     return this.#change(keys, () => this.inner.transitionEntries(keys, from, to));
   }
 
-  deleteEntries(keys: readonly EntryKey[], now?: Date): Promise<readonly CatalogEntry[]> {
+  override deleteEntries(keys: readonly EntryKey[], now?: Date): Promise<readonly CatalogEntry[]> {
     return this.#change(keys, () => (now === undefined ? this.inner.deleteEntries(keys) : this.inner.deleteEntries(keys, now)));
   }
 
-  listEntries(id: string): Promise<readonly CatalogEntry[]> {
-    return this.inner.listEntries(id);
-  }
 
-  setReplacement(key: EntryKey, replacement: EntryKey | null): Promise<CatalogEntry> {
+  override setReplacement(key: EntryKey, replacement: EntryKey | null): Promise<CatalogEntry> {
     return this.#change([key], () => this.inner.setReplacement(key, replacement));
   }
 
-  updateAccess(key: EntryKey, access: EntryAccess): Promise<CatalogEntry> {
+  override updateAccess(key: EntryKey, access: EntryAccess): Promise<CatalogEntry> {
     return this.#change([key], () => this.inner.updateAccess(key, access));
   }
 
-  scanEntries(filter?: EntryScan): AsyncIterable<CatalogEntry> {
-    return this.inner.scanEntries(filter);
-  }
 
-  scanBlobs(filter?: BlobScan): AsyncIterable<BlobRecord> {
-    return this.inner.scanBlobs(filter);
-  }
 
-  async close(): Promise<void> {
+  override async close(): Promise<void> {
     this.#drop('all');
     await this.inner.close();
   }

@@ -12,6 +12,7 @@ export {
   type Visibility,
 } from './entry.js';
 export { EntryCachingCatalog, withEntryCache, type EntryCacheOptions } from './entry-cache.js';
+export { ForwardingCatalog } from './forwarding-catalog.js';
 export { createMemoryCatalog } from './memory-catalog.js';
 export {
   assertBlobCandidate,

@@ -4,30 +4,8 @@ import { createMemoryCatalog, EntryCachingCatalog, withEntryCache, type Catalog,
 import { createStowage } from '../../src/create-stowage.js';
 import { createMemoryBackend } from '../../src/memory-backend.js';
 import { isStowageError } from '../../src/stowage-error.js';
+import { candidate, entry, ID, SHA, T0 } from '../helpers/catalog-rows.js';
 
-const SHA = 'a'.repeat(64);
-const ID = 'b'.repeat(64);
-const T0 = new Date('2026-01-01T00:00:00.123Z');
-const candidate = { sha256: SHA, sha1: 'c'.repeat(40), size: 1, backend: 'shard', path: 'aa/aa/aaaa' };
-const entry = {
-  id: ID,
-  filename: 'f.txt',
-  position: 0,
-  backend: 'shard',
-  path: candidate.path,
-  size: 1,
-  sha256: SHA,
-  sha1: candidate.sha1,
-  contentType: 'text/plain',
-  createdAt: T0,
-  plannedPath: 'shard:x',
-  author: '',
-  saltKeyId: 'k',
-  visibility: 'public' as const,
-  readers: [],
-  writers: [],
-  expiresAt: null,
-};
 const KEY: EntryKey = { id: ID, filename: 'f.txt' };
 const LONG = { maxEntries: 100, ttlMs: 60_000 };
 

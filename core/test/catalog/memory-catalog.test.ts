@@ -1,33 +1,11 @@
 import t from 'tap';
 import { createMemoryCatalog } from '../../src/catalog/index.js';
 import { isStowageError, type StowageError } from '../../src/stowage-error.js';
+import { candidate, entry, ID, SHA, T0 } from '../helpers/catalog-rows.js';
 
 // The memory catalog runs the whole conformance suite in plugins/testkit/test (core cannot
 // depend on the testkit, which depends on core). These tests cover what is particular to it.
 
-const SHA = 'a'.repeat(64);
-const ID = 'b'.repeat(64);
-const T0 = new Date('2026-01-01T00:00:00.123Z');
-const candidate = { sha256: SHA, sha1: 'c'.repeat(40), size: 1, backend: 'shard', path: 'aa/aa/aaaa' };
-const entry = {
-  id: ID,
-  filename: 'f.txt',
-  position: 0,
-  backend: 'shard',
-  path: candidate.path,
-  size: 1,
-  sha256: SHA,
-  sha1: candidate.sha1,
-  contentType: 'text/plain',
-  createdAt: T0,
-  plannedPath: 'shard:x',
-  author: '',
-  saltKeyId: 'k',
-  visibility: 'public' as const,
-  readers: [],
-  writers: [],
-  expiresAt: null,
-};
 
 async function failure(action: Promise<unknown>): Promise<StowageError> {
   try {

@@ -1,7 +1,6 @@
 import t from 'tap';
-import { createMemoryCatalog } from '@stowage/core';
+import { createMemoryCatalog, ForwardingCatalog } from '@stowage/core';
 import { CATALOG_CONFORMANCE_CASES, runCatalogConformance, runCatalogConformanceCases, type CaseResult, type TestHost } from '../src/index.js';
-import { ForwardingCatalog } from './helpers/forwarding-catalog.js';
 import { BROKEN_CATALOGS, forgetfulReopen, persistentMemory } from './helpers/broken-catalogs.js';
 
 function idsWith(results: readonly CaseResult[], status: CaseResult['status']): string[] {

@@ -1,6 +1,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import {
   createMemoryCatalog,
+  ForwardingCatalog,
   StowageError,
   type BlobCandidate,
   type BlobClaim,
@@ -11,7 +12,6 @@ import {
   type EntryState,
   type NewEntry,
 } from '@stowage/core';
-import { ForwardingCatalog } from './forwarding-catalog.js';
 
 /** A deliberately broken catalog and the cases that must catch it. */
 export interface BrokenCatalog {

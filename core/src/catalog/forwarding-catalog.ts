@@ -1,18 +1,11 @@
-import type {
-  BlobCandidate,
-  BlobClaim,
-  BlobRecord,
-  BlobScan,
-  Catalog,
-  CatalogEntry,
-  EntryAccess,
-  EntryKey,
-  EntryScan,
-  EntryState,
-  NewEntry,
-} from '@stowage/core';
+import type { BlobCandidate, BlobClaim, BlobRecord } from './blob-record.js';
+import type { BlobScan, Catalog, EntryScan } from './catalog.js';
+import type { CatalogEntry, EntryAccess, EntryKey, EntryState, NewEntry } from './entry.js';
 
-/** A catalog that forwards every call to `inner`; broken catalogs override what they break. */
+/**
+ * The base of a catalog layer: a {@link Catalog} that forwards every call to `inner` unchanged,
+ * so a layer overrides only what it changes (the entry cache; the testkit's broken catalogs).
+ */
 export class ForwardingCatalog implements Catalog {
   constructor(protected readonly inner: Catalog) {}
 
@@ -57,7 +50,7 @@ export class ForwardingCatalog implements Catalog {
   }
 
   deleteEntries(keys: readonly EntryKey[], now?: Date): Promise<readonly CatalogEntry[]> {
-    return this.inner.deleteEntries(keys, now);
+    return now === undefined ? this.inner.deleteEntries(keys) : this.inner.deleteEntries(keys, now);
   }
 
   getEntry(key: EntryKey): Promise<CatalogEntry | undefined> {
