@@ -81,7 +81,8 @@ export interface OpenedEntry extends Omit<ResolvedEntry, 'kind'> {
   /**
    * The same `length` bytes in memory, when they were already held (a small blob from the
    * small-blob cache, verified when it entered it): callers may use them instead of `stream`,
-   * which is then only created if read.
+   * which is then only created if read. They are the cache's own memory (as are the chunks of
+   * `stream`): read them, never write to them.
    */
   readonly bytes?: Uint8Array;
 }

@@ -9,8 +9,8 @@ const base = t.testdir();
 const files = new WeakMap<Catalog, string>();
 let next = 0;
 
-function open(file: string): Catalog {
-  const catalog = createSqliteCatalog({ file, scanPageSize: 3 });
+function open(file: string, writerThread = true): Catalog {
+  const catalog = createSqliteCatalog({ file, scanPageSize: 3, writerThread });
   files.set(catalog, file);
   return catalog;
 }
@@ -31,11 +31,10 @@ await t.test('a catalog in a file, reopened for the durability cases', async (t)
 
 await t.test('a catalog in a file, written on the calling thread (writerThread: false)', async (t) => {
   await runCatalogConformance(t, {
-    factory: () => {
-      const file = join(base, `inline-${next++}.db`);
-      const catalog = createSqliteCatalog({ file, scanPageSize: 3, writerThread: false });
-      files.set(catalog, file);
-      return catalog;
+    factory: () => open(join(base, `inline-${next++}.db`), false),
+    reopen: async (catalog) => {
+      await catalog.close();
+      return open(files.get(catalog) as string, false);
     },
     teardown: async (catalog) => {
       const file = files.get(catalog) as string;
