@@ -9,8 +9,7 @@ import {
   type ErrorContext,
   type WriteOptions,
 } from '@stowage/core';
-import { removeCreated, syncCreated } from './directories.js';
-import { syncDirectory } from './directory-sync.js';
+import { removeCreated, syncDirectories } from './directories.js';
 import { entryFromStats } from './entries.js';
 import type { FileSystem } from './file-system.js';
 import { GatheredWriter } from './gathered-writer.js';
@@ -158,8 +157,7 @@ export async function makeDurable(
   context: ErrorContext,
 ): Promise<void> {
   try {
-    for (const directory of new Set(directories)) await syncDirectory(fs, directory);
-    await syncCreated(fs, created);
+    await syncDirectories(fs, [...directories, ...created.map((directory) => dirname(directory))]);
   } catch (error) {
     throw new StowageError('STOWAGE_IO', 'The change is in place but could not be made durable', {
       cause: error,
