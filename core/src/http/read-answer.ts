@@ -46,6 +46,14 @@ export function internalUri(internalPrefix: string, path: string): string {
   return `${internalPrefix}/${path.split('/').map((segment) => encodeURIComponent(segment)).join('/')}`;
 }
 
+/**
+ * The framing of a delegated answer: an explicit empty body. Without it Node frames the empty
+ * body as chunked, and nginx, which does not read an upstream body after `X-Accel-Redirect`,
+ * can then only close the upstream connection (it keeps it alive only for a body of length 0),
+ * so every delegated download would cost a new connection to the app.
+ */
+const NO_BODY = { 'content-length': '0' } as const;
+
 /** Paths made only of characters `encodeURIComponent` keeps, and `/`. */
 const UNRESERVED_PATH = /^[A-Za-z0-9\-_.!~*'()/]*$/;
 
@@ -82,11 +90,11 @@ export async function readAnswer(
   const headers = entryHeaders(entry, cache);
   const delivery = deliveries.get(entry.backend) ?? STREAM;
   if (delivery.mode === 'x-accel') {
-    return { status: 200, headers: { ...headers, 'x-accel-redirect': internalUri(delivery.internalPrefix, entry.path) } };
+    return { status: 200, headers: { ...headers, ...NO_BODY, 'x-accel-redirect': internalUri(delivery.internalPrefix, entry.path) } };
   }
   if (delivery.mode === 'x-sendfile' && delivery.backend?.localPath !== undefined) {
     const localPath = await delivery.backend.localPath(entry.path, options);
-    return { status: 200, headers: { ...headers, 'x-sendfile': localPath } };
+    return { status: 200, headers: { ...headers, ...NO_BODY, 'x-sendfile': localPath } };
   }
   return streamAnswer(stowage, described, headers, request, prefix);
 }

@@ -25,6 +25,8 @@ t.test('X-Accel-Redirect: internal URI of the blob, empty body, headers kept, on
   t.equal(res.headers['x-accel-redirect'], `/_blobs/default/${entry?.path}`);
   t.match(String(res.headers['x-accel-redirect']), /^\/_blobs\/default\/blobs\/[0-9a-f]{2}\/[0-9a-f]{2}\/[0-9a-f]{64}$/, 'X2: content-addressed, no filename');
   t.equal(res.body.length, 0);
+  t.equal(res.headers['content-length'], '0', 'an empty body of length 0, so nginx keeps the upstream connection alive');
+  t.equal(res.headers['transfer-encoding'], undefined, 'never chunked: nginx closes an upstream that answered chunked');
   t.equal(res.headers['content-type'], 'application/pdf');
   t.match(String(res.headers['content-disposition']), /^inline; filename="my report _ 100_.pdf"; filename\*=/);
   t.equal(res.headers['cache-control'], 'private, no-store');
@@ -35,6 +37,7 @@ t.test('X-Accel-Redirect: internal URI of the blob, empty body, headers kept, on
   t.equal(notModified.headers['x-accel-redirect'], undefined);
   const head = await rawRequest(f.port, 'HEAD', f.url(key), bearer('alice'));
   t.equal(head.headers['x-accel-redirect'], res.headers['x-accel-redirect']);
+  t.equal(head.headers['content-length'], '0');
 
   t.equal(internalUri('/_blobs', 'a b/c%d/é?#'), '/_blobs/a%20b/c%25d/%C3%A9%3F%23', 'each segment encoded once');
 });
@@ -58,6 +61,8 @@ t.test('X-Sendfile: the backend local path; streams when no backend is named', a
   const res = await rawRequest(f.port, 'GET', f.url(key));
   t.equal(res.headers['x-sendfile'], `/srv/stowage/${entry?.path}`);
   t.equal(res.body.length, 0);
+  t.equal(res.headers['content-length'], '0');
+  t.equal(res.headers['transfer-encoding'], undefined);
   t.equal(res.headers['content-disposition'], 'inline; filename="a.txt"');
 
   const fallback = await httpFixture({ delivery: { default: { mode: 'x-sendfile' } } });
