@@ -30,6 +30,13 @@ export interface BlobScan {
  * Behavior:
  * - Every method is one transaction: it either applies completely or not at all, and concurrent
  *   calls (from this process or, for shared catalogs, from others) are serialized.
+ * - Durability: a persistent catalog's change survives a crash or power loss once its method
+ *   resolves, except for {@link claimBlob}, {@link releaseBlob}, {@link markBlobPresent} and
+ *   {@link insertEntries}: their changes (a put's intermediate states) must be visible at once
+ *   but may wait for the catalog's next durable change to become durable, provided changes
+ *   become durable in the order they were made. A put acknowledges only after its final
+ *   {@link transitionEntries}, so a crash before it leaves nothing acknowledged: at most an
+ *   unreferenced blob file, a stale claim or pending rows, which fsck removes.
  * - `blob.refs` always equals the number of entries in state `pending`, `committed`, `deleting`
  *   or `lost` that reference the blob (invariant I9); only {@link insertEntries} and
  *   {@link deleteEntries} change it. When it drops to zero, `touchedAt` becomes the time of that

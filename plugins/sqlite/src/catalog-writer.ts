@@ -10,8 +10,8 @@ import type { FromWriter, ToWriter } from './writer-protocol.js';
 
 /**
  * Where the catalog's write transactions run. Each `run` is one atomic operation that resolves
- * only once it is committed (durably: `synchronous = FULL`), or rejects with a `StowageError`
- * having changed nothing.
+ * only once it is committed (durably, `synchronous = FULL`, unless the write is one of the
+ * `DEFERRABLE_OPERATIONS`), or rejects with a `StowageError` having changed nothing.
  */
 export interface CatalogWriter {
   run<Name extends WriteOperation>(op: Name, ...args: WriteArgs<Name>): Promise<WriteResult<Name>>;

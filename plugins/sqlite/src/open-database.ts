@@ -13,7 +13,8 @@ import { prepareSchema } from './schema.js';
  * - `journal_mode = WAL`: readers never block the writer nor the writer the readers, and a
  *   commit appends to the log instead of rewriting pages (persistent in the file, so set once);
  * - `synchronous = FULL`: the log is fsynced at every commit, so an acknowledged change
- *   survives a power loss (`NORMAL` would only sync at checkpoints);
+ *   survives a power loss (`NORMAL` would only sync at checkpoints); the writer lowers it to
+ *   `NORMAL` only for batches of deferrable writes (`runBatch`);
  * - `foreign_keys = ON`: an entry can never name a blob row that does not exist;
  * - then the schema is created or migrated ({@link prepareSchema}).
  *

@@ -156,6 +156,17 @@ export const writeOperations = {
 /** The name of one of {@link writeOperations}. */
 export type WriteOperation = keyof typeof writeOperations;
 
+/**
+ * The writes whose durability may wait for the next durable commit (the `Catalog` durability
+ * note): a put's intermediate states, a `writing` claim, its release, a blob turned `present`,
+ * `pending` rows. A batch of only these commits with `synchronous = NORMAL` (the WAL is written,
+ * not fsynced); the put's final transition, like every other write, commits with
+ * `synchronous = FULL`, and its WAL `fsync` covers every frame before it. A power loss before
+ * that leaves at most an unreferenced blob file, or a stale claim or pending row, which the put
+ * never acknowledged and fsck removes.
+ */
+export const DEFERRABLE_OPERATIONS: ReadonlySet<WriteOperation> = new Set<WriteOperation>(['claimBlob', 'releaseBlob', 'markBlobPresent', 'insertEntries']);
+
 /** The arguments of a write operation, after the statements. */
 export type WriteArgs<Name extends WriteOperation> = (typeof writeOperations)[Name] extends (s: CatalogStatements, ...args: infer A) => unknown ? A : never;
 

@@ -4,7 +4,8 @@ import t from 'tap';
 import Database from 'better-sqlite3';
 import { expectCode } from '@stowage/testkit';
 import { createSqliteCatalog, mapSqliteError, parseSqliteOptions } from '../src/index.js';
-import { runBatch } from '../src/group-commit.js';
+import { runBatch, syncLevelOf } from '../src/group-commit.js';
+import { DEFERRABLE_OPERATIONS, writeOperations, type WriteOperation } from '../src/write-operations.js';
 import { openDatabase } from '../src/open-database.js';
 import { CatalogStatements } from '../src/statements.js';
 import { candidate, entry, idOf, present, T0 } from './helpers/fixtures.js';
@@ -80,4 +81,36 @@ t.test('a writer thread that cannot open the file fails the writes with the mapp
   await expectCode(catalog.claimBlob(candidate('a'), T0), 'STOWAGE_IO');
   await catalog.close();
   await expectCode(catalog.claimBlob(candidate('a'), T0), 'STOWAGE_UNAVAILABLE');
+});
+
+t.test('a batch of only deferrable writes commits without the WAL fsync; any other write makes the batch durable', async (t) => {
+  const file = join(t.testdir(), 'catalog.db');
+  const db = openDatabase(parseSqliteOptions({ file }));
+  t.teardown(() => db.close());
+  const statements = new CatalogStatements(db);
+  const level = (): number => db.pragma('synchronous', { simple: true }) as number;
+  const FULL = 2;
+  const NORMAL = 1;
+  t.equal(level(), FULL, 'the connection opens durable');
+  const a = candidate('a');
+  // A put's intermediate states: claim, present, pending rows.
+  t.ok(runBatch(db, statements, [{ op: 'claimBlob', args: [a, T0.getTime()] }])[0]?.ok);
+  t.equal(level(), NORMAL);
+  t.ok(runBatch(db, statements, [{ op: 'markBlobPresent', args: [a.sha256, T0.getTime()] }, { op: 'insertEntries', args: [[entry(idOf('x'), 'x.txt', a.sha256)]] }]).every((o) => o.ok));
+  t.equal(level(), NORMAL);
+  // The transition that acknowledges the put is durable, and its fsync covers the frames before it.
+  const key = { id: idOf('x'), filename: 'x.txt' };
+  t.ok(runBatch(db, statements, [{ op: 'transitionEntries', args: [[key], 'pending', 'committed'] }])[0]?.ok);
+  t.equal(level(), FULL);
+  t.ok(runBatch(db, statements, [{ op: 'claimBlob', args: [candidate('b'), T0.getTime()] }, { op: 'deleteEntries', args: [[key], T0.getTime()] }]).every((o) => o.ok));
+  t.equal(level(), FULL, 'one durable job makes the whole batch durable');
+  t.equal(statements.selectEntryState.get(key), undefined);
+});
+
+t.test('exactly the put\'s intermediate writes are deferrable, as the Catalog durability note says', async (t) => {
+  t.same([...DEFERRABLE_OPERATIONS].sort(), ['claimBlob', 'insertEntries', 'markBlobPresent', 'releaseBlob']);
+  for (const op of Object.keys(writeOperations) as WriteOperation[]) {
+    t.equal(syncLevelOf([{ op, args: [] }]), DEFERRABLE_OPERATIONS.has(op) ? 'NORMAL' : 'FULL', op);
+  }
+  t.equal(syncLevelOf([]), 'NORMAL', 'an empty batch commits nothing to sync');
 });
