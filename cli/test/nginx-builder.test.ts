@@ -89,6 +89,7 @@ function locations(block: string): Map<string, string> {
 t.test('the server block: one honouring download location, closed others, internal aliases with matching slashes', async (t) => {
   const block = renderNginxServerBlock(parseServeConfig(TWO_SHARDS, '/'), { listen: 8081 });
   t.match(block, /^ {4}listen 127\.0\.0\.1:8081;$/m);
+  t.match(block, /^upstream stowage_8081 \{\n {4}server 127\.0\.0\.1:8080;\n {4}keepalive 32;\n\}$/m, 'kept-alive connections to Stowage');
   const found = locations(block);
   t.same([...found.keys()], ['"/media/"', '= "/media"', '/', '"/_stowage/a/"', '"/_stowage/b/"']);
   for (const [match, body] of found) {
@@ -101,7 +102,9 @@ t.test('the server block: one honouring download location, closed others, intern
       t.match(body, /add_header Accept-Ranges \$stowage_partial_accept_ranges;/);
       continue;
     }
-    t.match(body, /^ {8}proxy_pass http:\/\/127\.0\.0\.1:8080;$/m, `${match}: proxy_pass without a URI`);
+    t.match(body, /^ {8}proxy_pass http:\/\/stowage_8081;$/m, `${match}: proxy_pass to the upstream, without a URI`);
+    t.match(body, /^ {8}proxy_http_version 1\.1;$/m, `${match}: HTTP/1.1, so upstream connections can be kept`);
+    t.match(body, /^ {8}proxy_set_header Connection "";$/m);
     const ignored = /proxy_ignore_headers (.*);/.exec(body)?.[1]?.split(' ') ?? [];
     t.equal(ignored.includes('X-Accel-Redirect'), match !== '"/media/"', `${match}: X-Accel-Redirect honoured only for downloads`);
     for (const header of ['X-Accel-Expires', 'X-Accel-Limit-Rate', 'X-Accel-Buffering', 'X-Accel-Charset']) t.ok(ignored.includes(header), `${match} ignores ${header}`);
@@ -120,11 +123,18 @@ t.test('the server block for a root mount, a single root and the default upstrea
   );
   const block = renderNginxServerBlock(single, { listen: 80 });
   t.same([...locations(block).keys()], ['"/"', '= "/"', '"/_blobs/"']);
-  t.match(block, /proxy_pass http:\/\/127\.0\.0\.1:9000;/);
+  t.match(block, /proxy_pass http:\/\/stowage_80;/);
+  t.match(block, /^ {4}server 127\.0\.0\.1:9000;$/m);
   t.match(block, /alias "\/data\/blobs\/";/, 'the default root is <dataDir>/blobs');
-  t.match(renderNginxServerBlock({ ...single, host: '::' }, { listen: 80 }), /proxy_pass http:\/\/\[::1\]:9000;/);
-  t.match(renderNginxServerBlock({ ...single, host: 'localhost' }, { listen: 80 }), /proxy_pass http:\/\/localhost:9000;/);
-  t.match(renderNginxServerBlock({ ...single, port: 0 }, { listen: 80, upstream: 'http://10.0.0.2:1' }), /proxy_pass http:\/\/10\.0\.0\.2:1;/);
+  t.match(renderNginxServerBlock({ ...single, host: '::' }, { listen: 80 }), /^ {4}server \[::1\]:9000;$/m);
+  t.match(renderNginxServerBlock({ ...single, host: 'localhost' }, { listen: 80 }), /^ {4}server localhost:9000;$/m);
+  const remote = renderNginxServerBlock({ ...single, port: 0 }, { listen: 81, upstream: 'http://10.0.0.2:1' });
+  t.match(remote, /^upstream stowage_81 \{\n {4}server 10\.0\.0\.2:1;$/m);
+  t.match(remote, /proxy_pass http:\/\/stowage_81;/);
+  const https = renderNginxServerBlock({ ...single, port: 0 }, { listen: 82, upstream: 'https://node.internal' });
+  t.match(https, /^ {4}server node\.internal:443;$/m, 'the scheme\'s default port, which nginx would not infer');
+  t.match(https, /proxy_pass https:\/\/stowage_82;/);
+  t.match(renderNginxServerBlock({ ...single, port: 0 }, { listen: 83, upstream: 'http://node.internal' }), /^ {4}server node\.internal:80;$/m);
   t.match(renderNginxServerBlock(parseServeConfig({}, '/'), { listen: 80 }), /# No shard uses x-accel delivery/);
 });
 

@@ -125,6 +125,13 @@ t.test('X-Accel-Redirect delivery through a real nginx (RELIABILITY X1-X6)', ngi
     t.pass('40 generated paths arrived unchanged');
   });
 
+  t.test('nginx keeps its connections to the upstream alive between requests', async (t) => {
+    // Sequential requests: a kept connection is idle, so each one reuses it.
+    const before = fixture.hostile.connections;
+    for (let index = 0; index < 10; index += 1) t.equal((await ask(`${hostileFront}/media/keep?echo=${index}`)).status, 200);
+    t.ok(fixture.hostile.connections - before <= 1, `10 proxied requests took ${fixture.hostile.connections - before} new upstream connections`);
+  });
+
   t.test('X3: X-Accel-* from any location but downloads is neither honoured nor passed on', async (t) => {
     // The hostile upstream answers every request with X-Accel-Redirect to a real blob.
     for (const [method, path] of [

@@ -25,6 +25,8 @@ export interface HostileUpstream {
   readonly url: string;
   /** The internal URI it points `X-Accel-Redirect` at. */
   target: string;
+  /** How many connections it has accepted so far. */
+  connections: number;
 }
 
 /** Stowage in x-accel mode behind a real nginx, plus what the X tests compare it with. */
@@ -43,7 +45,7 @@ export interface XAccelFixture {
 }
 
 async function startHostile(t: Test): Promise<HostileUpstream> {
-  const hostile = { url: '', target: '/' };
+  const hostile = { url: '', target: '/', connections: 0 };
   const server: Server = createServer((request, response) => {
     request.resume();
     const accel = (request.url ?? '').includes('echo') ? {} : {
@@ -57,9 +59,15 @@ async function startHostile(t: Test): Promise<HostileUpstream> {
     response.writeHead(200, { 'content-type': 'application/json', ...accel });
     response.end(JSON.stringify({ from: 'application', url: request.url }));
   });
+  server.on('connection', () => {
+    hostile.connections += 1;
+  });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
-  t.teardown(() => new Promise((resolve) => server.close(resolve)));
+  t.teardown(() => new Promise((resolve) => {
+    server.closeAllConnections();
+    server.close(resolve);
+  }));
   hostile.url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
   return hostile;
 }
