@@ -14,6 +14,7 @@ import { entryFromStats } from './entries.js';
 import type { FileSystem } from './file-system.js';
 import { GatheredWriter } from './gathered-writer.js';
 import type { Staging } from './staging.js';
+import type { UnsyncedDirectories } from './unsynced-directories.js';
 
 /** What {@link atomicWrite} needs besides the source. */
 export interface AtomicWriteTarget extends StageTarget {
@@ -23,6 +24,8 @@ export interface AtomicWriteTarget extends StageTarget {
   readonly hostPath: string;
   /** Creates the final file's missing parent directories; resolves with those it created. */
   readonly prepareDirectory: () => Promise<string[]>;
+  /** The backend's directories not durable yet. */
+  readonly unsynced: UnsyncedDirectories;
 }
 
 /** A temp file in the staging folder, written, fsynced and closed: bytes waiting to be published. */
@@ -84,6 +87,8 @@ export interface PublishTarget {
   readonly hostPath: string;
   /** Creates the final file's missing parent directories; resolves with those it created. */
   readonly prepareDirectory: () => Promise<string[]>;
+  /** The backend's directories not durable yet (see {@link makeDurable}). */
+  readonly unsynced: UnsyncedDirectories;
   readonly signal?: AbortSignal | undefined;
   readonly context: ErrorContext;
 }
@@ -110,9 +115,10 @@ export async function publishStaged(target: PublishTarget, temp: StagedTemp): Pr
     await fs.rename(temp.path, hostPath);
   } catch (error) {
     await removeCreated(fs, created);
+    target.unsynced.forget(created);
     throw error;
   }
-  await makeDurable(fs, [dirname(hostPath)], created, context);
+  await makeDurable(fs, { changed: [dirname(hostPath)], within: [dirname(hostPath)] }, target.unsynced, context);
 }
 
 /**
@@ -137,7 +143,8 @@ export async function atomicWrite(
   const { fs, key, context } = target;
   const temp = await stageBytes(target, source, options);
   try {
-    await publishStaged({ fs, hostPath: target.hostPath, prepareDirectory: target.prepareDirectory, signal: options.signal, context }, temp);
+    const { hostPath, prepareDirectory, unsynced } = target;
+    await publishStaged({ fs, hostPath, prepareDirectory, unsynced, signal: options.signal, context }, temp);
   } catch (error) {
     // After a rename the temp name is gone and this finds nothing; names are never reused.
     await fs.unlink(temp.path).catch(() => undefined);
@@ -146,18 +153,27 @@ export async function atomicWrite(
   return entryFromStats(key, temp.stats);
 }
 
+/** What {@link makeDurable} syncs. */
+export interface DurableChange {
+  /** Directories whose entries changed (a rename into or out of them): each is fsynced. */
+  readonly changed: readonly string[];
+  /**
+   * Directories the change lives in: the holders of every one of them, or of their ancestors,
+   * that is not durable yet (just created, by this operation or a concurrent one) are fsynced.
+   */
+  readonly within: readonly string[];
+}
+
 /**
- * `fsync`s `directories` and the holders of `created` after a committed rename; a failure is a
- * non-retryable `STOWAGE_IO`, since the change is already visible and must not be repeated.
+ * `fsync`s the `changed` directories and the holders of the not-yet-durable directories the
+ * change lives `within`, at once, after a committed rename; a failure is a non-retryable
+ * `STOWAGE_IO`, since the change is already visible and must not be repeated.
  */
-export async function makeDurable(
-  fs: FileSystem,
-  directories: readonly string[],
-  created: readonly string[],
-  context: ErrorContext,
-): Promise<void> {
+export async function makeDurable(fs: FileSystem, change: DurableChange, unsynced: UnsyncedDirectories, context: ErrorContext): Promise<void> {
+  const { holders, covered } = unsynced.holdersOf(change.within);
   try {
-    await syncDirectories(fs, [...directories, ...created.map((directory) => dirname(directory))]);
+    await syncDirectories(fs, [...change.changed, ...holders]);
+    unsynced.settle(covered);
   } catch (error) {
     throw new StowageError('STOWAGE_IO', 'The change is in place but could not be made durable', {
       cause: error,

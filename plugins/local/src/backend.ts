@@ -26,6 +26,7 @@ import {
 import { atomicWrite, makeDurable, publishStaged, stageBytes, type StagedTemp } from './atomic-write.js';
 import { isReserved, RESERVED_SEGMENT, type ContainedRoot } from './containment.js';
 import { createDirectories, removeCreated } from './directories.js';
+import { UnsyncedDirectories } from './unsynced-directories.js';
 import { entryFromStats } from './entries.js';
 import { errnoOf, mapFsError } from './errors.js';
 import type { FileSystem } from './file-system.js';
@@ -64,6 +65,8 @@ export class LocalBackend implements Backend {
   });
 
   private readonly fs: FileSystem;
+  /** Directories this backend created whose entries are not durable yet. */
+  private readonly unsynced: UnsyncedDirectories;
 
   constructor(
     private readonly options: ResolvedLocalOptions,
@@ -71,6 +74,7 @@ export class LocalBackend implements Backend {
     private readonly staging: Staging,
   ) {
     this.fs = options.fs;
+    this.unsynced = new UnsyncedDirectories(root.path);
     this.info = Object.freeze({ scheme: 'file', name: options.name, root: root.path });
   }
 
@@ -171,8 +175,8 @@ export class LocalBackend implements Backend {
 
   createDir(path: string, options?: OperationOptions): Promise<void> {
     return this.run('createDir', path, options, true, async (_key, host, context) => {
-      const created = await this.makeDirectories(host);
-      await makeDurable(this.fs, [], created, context);
+      await this.makeDirectories(host);
+      await makeDurable(this.fs, { changed: [], within: [host] }, this.unsynced, context);
     });
   }
 
@@ -202,9 +206,10 @@ export class LocalBackend implements Backend {
         await this.fs.rename(host, target);
       } catch (error) {
         await removeCreated(this.fs, created);
+        this.unsynced.forget(created);
         throw error;
       }
-      await makeDurable(this.fs, [dirname(target), dirname(host)], created, context);
+      await makeDurable(this.fs, { changed: [dirname(target), dirname(host)], within: [dirname(target)] }, this.unsynced, context);
       return entryFromStats(targetKey, stats);
     });
   }
@@ -270,6 +275,7 @@ export class LocalBackend implements Backend {
         fileMode: this.options.fileMode,
         context,
         prepareDirectory: () => this.makeDirectories(parent),
+        unsynced: this.unsynced,
       },
       source,
       options,
@@ -282,7 +288,7 @@ export class LocalBackend implements Backend {
       // A directory at `host` makes the rename fail with EISDIR (IS_A_DIRECTORY): no lstat needed.
       const parentExists = await this.checkWriteTarget(host, false);
       const prepareDirectory = async (): Promise<string[]> => (parentExists ? [] : this.makeDirectories(dirname(host), true));
-      await publishStaged({ fs: this.fs, hostPath: host, prepareDirectory, signal: options.signal, context }, temp);
+      await publishStaged({ fs: this.fs, hostPath: host, prepareDirectory, unsynced: this.unsynced, signal: options.signal, context }, temp);
       return entryFromStats(key, temp.stats);
     });
   }
@@ -306,12 +312,15 @@ export class LocalBackend implements Backend {
   }
 
   /**
-   * Creates `host` and its missing parents; resolves with the directories created. `checked`:
-   * the caller has just seen `host` missing with its existing ancestors link-free.
+   * Creates `host` and its missing parents; resolves with the directories created, which stay
+   * {@link unsynced} until a sync of their holders succeeds. `checked`: the caller has just seen
+   * `host` missing with its existing ancestors link-free.
    */
   private async makeDirectories(host: string, checked = false): Promise<string[]> {
     try {
-      return await createDirectories(this.fs, this.root, host, this.options.directoryMode, checked);
+      const created = await createDirectories(this.fs, this.root, host, this.options.directoryMode, checked);
+      this.unsynced.add(created);
+      return created;
     } catch (error) {
       throw mapFsError(error, {}, FILE_IN_THE_WAY);
     }

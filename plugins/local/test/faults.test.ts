@@ -221,6 +221,36 @@ t.test('new directories are made durable: the holder of each is fsynced', async 
   t.same(dirs.sort(), [root, join(root, 'x')].sort());
 });
 
+t.test('a write into a folder whose creation is not durable yet syncs the folder\'s holder itself', async (t) => {
+  const { backend, fs, root } = await faultyStore(t.testdir());
+  const exactly = (path: string): RegExp => new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+  const synced = (): string[] => fs.log.filter((entry) => entry.call === 'handle.sync').map((entry) => entry.path);
+  // The first write creates n/ but cannot make it durable: its sync of the root fails.
+  fs.inject({ call: 'handle.sync', code: 'EIO', path: exactly(root) });
+  await expectCode(backend.write('n/a.txt', [Buffer.from('a')]), 'STOWAGE_IO');
+  fs.heal();
+  // The next write finds n/ in place, but must not acknowledge before n/ itself is durable.
+  fs.resetLog();
+  await writeFile(backend, 'n/b.txt', 'b');
+  t.ok(synced().includes(root), 'the holder of n/ is synced by the write that uses it');
+  t.ok(synced().includes(join(root, 'n')));
+  // Once a sync of the holder succeeded, n/ is durable: later writes sync only their folder.
+  fs.resetLog();
+  await writeFile(backend, 'n/c.txt', 'c');
+  t.notOk(synced().includes(root), 'a durable folder is not synced again');
+  // The same holds for folders created by renames and by createDir.
+  fs.inject({ call: 'handle.sync', code: 'EIO', path: exactly(root) });
+  await expectCode(backend.rename('n/c.txt', 'm/c.txt'), 'STOWAGE_IO');
+  fs.heal();
+  fs.resetLog();
+  await backend.createDir('m/sub');
+  t.ok(synced().includes(root), 'createDir inside a folder not yet durable syncs its holder');
+  fs.resetLog();
+  await backend.rename('n/b.txt', 'm/sub/b.txt');
+  t.notOk(synced().includes(root));
+  t.same(await snapshot(backend), ['m/', 'm/c.txt=c', 'm/sub/', 'm/sub/b.txt=b', 'n/', 'n/a.txt=a']);
+});
+
 t.test('a failed rename removes the directories it created for its target', async (t) => {
   const { backend, fs } = await faultyStore(t.testdir());
   await writeFile(backend, 'from', 'x');
