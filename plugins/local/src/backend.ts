@@ -1,5 +1,5 @@
 import { constants, type Stats } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, relative } from 'node:path';
 import {
   defineCapabilities,
   destroyOnAbort,
@@ -87,6 +87,21 @@ export class LocalBackend implements Backend {
     return this.staging.sweep(olderThanMs).catch((error: unknown) => {
       throw mapFsError(error, { backend: this.info.name });
     });
+  }
+
+  /**
+   * The temp files of the staging folder last modified before `olderThan`, as paths relative
+   * to the root (`.stowage/staging/<name>`), removed first with `remove`: the `StagingBackend`
+   * extension fsck uses to report and repair what {@link sweepStaging} would remove.
+   */
+  staleStagedWrites(olderThan: Date, options: { readonly remove: boolean }): Promise<readonly string[]> {
+    const folder = relative(this.root.path, this.staging.path);
+    return this.staging.stale(olderThan.getTime(), options.remove).then(
+      (names) => names.map((name) => `${folder}/${name}`),
+      (error: unknown) => {
+        throw mapFsError(error, { backend: this.info.name });
+      },
+    );
   }
 
   stat(path: string, options?: OperationOptions): Promise<BackendEntry> {

@@ -69,20 +69,29 @@ export class Staging {
    * interrupted by a crash or a failed cleanup. Resolves with how many were removed.
    */
   async sweep(olderThanMs: number, now: number = Date.now()): Promise<number> {
-    let removed = 0;
+    return (await this.stale(now - olderThanMs, true)).length;
+  }
+
+  /**
+   * The names of the staging entries last modified at or before `before` (epoch milliseconds),
+   * removed first when `remove` is set. An entry that vanishes meanwhile (its writer finished)
+   * is left out.
+   */
+  async stale(before: number, remove: boolean): Promise<string[]> {
+    const names: string[] = [];
     for await (const entry of await this.fs.opendir(this.path)) {
       const path = join(this.path, entry.name);
       try {
         const stats = await this.fs.lstat(path);
-        if (stats.mtimeMs > now - olderThanMs) continue;
-        if (stats.isDirectory()) await this.fs.rm(path, { recursive: true, force: true });
-        else await this.fs.unlink(path);
-        removed += 1;
+        if (stats.mtimeMs > before) continue;
+        if (remove && stats.isDirectory()) await this.fs.rm(path, { recursive: true, force: true });
+        else if (remove) await this.fs.unlink(path);
+        names.push(entry.name);
       } catch (error) {
         if (errnoOf(error) !== 'ENOENT') throw error;
       }
     }
-    return removed;
+    return names.sort();
   }
 }
 

@@ -150,6 +150,8 @@ t.test('a temp file whose cleanup also failed is removed by the staging sweep', 
   t.same(stagingEntries(root), []);
   fs.inject({ call: 'opendir', code: 'EIO' });
   await expectCode(backend.sweepStaging(0), 'STOWAGE_IO');
+  fs.inject({ call: 'opendir', code: 'EACCES' });
+  await expectCode(backend.staleStagedWrites(new Date(), { remove: false }), 'STOWAGE_PERMISSION_DENIED');
 });
 
 t.test('failures of rename, delete and listing are mapped, and change nothing', async (t) => {

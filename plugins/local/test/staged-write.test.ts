@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, statSync, utimesSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import t from 'tap';
+import { createStowage } from '@stowage/core';
 import { expectCode, patternBytes } from '@stowage/testkit';
 import { createLocalBackend } from '../src/index.js';
 import { faultyStore, stagingEntries } from './helpers/store.js';
@@ -109,6 +110,26 @@ t.test('a staged file a crash left behind is removed by the staging sweep once s
   utimesSync(staged.path, old, old);
   t.equal(await backend.sweepStaging(3_600_000), 1);
   t.same(stagingEntries(root), []);
+});
+
+t.test('fsck reports the stale staged files of the backend, and removes them with repair', async (t) => {
+  const root = t.testdir();
+  const backend = await createLocalBackend({ root });
+  const stowage = createStowage({ backends: backend, salt: 'fsck-salt-0123456789abcdef', retention: { staleAfterMs: 3_600_000 } });
+  t.teardown(() => stowage.close());
+  const stale = await backend.stageWrite([Buffer.from('orphan')]);
+  const fresh = await backend.stageWrite([Buffer.from('in flight')]);
+  const old = new Date(Date.now() - 7_200_000);
+  utimesSync(stale.path, old, old);
+  const name = `.stowage/staging/${basename(stale.path)}`;
+  const found = await stowage.fsck();
+  t.same(found.findings, [{ kind: 'stale-staging', backend: 'default', path: name, repaired: false }], 'only the stale one');
+  t.ok(existsSync(stale.path), 'a check changes nothing');
+  const repaired = await stowage.fsck({ repair: true });
+  t.same(repaired.findings, [{ kind: 'stale-staging', backend: 'default', path: name, repaired: true }]);
+  t.notOk(existsSync(stale.path));
+  t.ok(existsSync(fresh.path), 'a write still in flight is left to its writer');
+  t.ok((await stowage.fsck()).clean);
 });
 
 t.test('invalid targets are refused without touching the staged bytes', async (t) => {

@@ -1,8 +1,9 @@
 /**
  * One problem `fsck` found, and whether it repaired it.
  *
- * - `stale-staging`: a staging file older than `retention.staleAfterMs` (an upload that died);
- *   repair deletes it.
+ * - `stale-staging`: a staging file older than `retention.staleAfterMs` (an upload that died),
+ *   in the media staging folder or in a backend's own staging area (`staleStagedWrites`, its
+ *   path relative to the backend's root); repair deletes it.
  * - `stale-pending`: a `pending` entry older than `staleAfterMs`; repair deletes the row.
  * - `stale-deleting`: a `deleting` entry (a remove that died); repair finishes the delete.
  * - `stale-writing`: a `writing` blob row older than `staleAfterMs`; repair marks it present when

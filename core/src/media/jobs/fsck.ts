@@ -5,6 +5,7 @@ import type { CatalogEntry } from '../../catalog/entry.js';
 import type { Stage } from '../../pipeline/pipeline.js';
 import { isStowageError } from '../../stowage-error.js';
 import { baseNameOf } from '../../path.js';
+import { stagingBackendOf } from '../put/staged-write.js';
 import type { MediaServices } from '../services.js';
 import { collectBlob, deleteClaimedBlob } from './collect-blob.js';
 import type { FsckFinding, FsckOptions } from './fsck-findings.js';
@@ -39,7 +40,8 @@ async function* filesUnder(backend: Backend, path: string): AsyncGenerator<Backe
 
 /**
  * `stale-staging`: upload folders in the staging area whose files are all older than
- * `staleAfterMs` (or that are empty), on every shard; repair deletes the whole folder.
+ * `staleAfterMs` (or that are empty), on every shard; repair deletes the whole folder. Then the
+ * stale temp files of the shard's own staging area, when it has one (`staleStagedWrites`).
  */
 export const stagingCheckStage: Stage<FsckContext> = {
   name: 'staging',
@@ -64,6 +66,8 @@ export const stagingCheckStage: Stage<FsckContext> = {
         context.options.signal,
       );
       context.findings.push(...found.flat());
+      const staged = (await stagingBackendOf(shard.backend)?.staleStagedWrites?.(new Date(cutoff), { remove: repair })) ?? [];
+      for (const path of staged) context.findings.push({ kind: 'stale-staging', backend: shard.name, path, repaired: repair });
     }
     await next();
   },

@@ -47,6 +47,16 @@ export interface StagingBackend extends Backend {
    *   `STOWAGE_INSUFFICIENT_STORAGE`, `STOWAGE_IO`
    */
   stageWrite(source: ByteSource, options?: WriteOptions): Promise<StagedBytes>;
+
+  /**
+   * Optional: the backend's staged temp files last modified before `olderThan` (the leftovers
+   * of `stageWrite`s a crash interrupted), as paths relative to the backend's root, for
+   * reports; with `remove`, they are deleted first. fsck lists them as `stale-staging` (and
+   * removes them with `repair`), with its own staleness cutoff.
+   *
+   * @throws StowageError `STOWAGE_IO`, `STOWAGE_PERMISSION_DENIED`, `STOWAGE_UNAVAILABLE`
+   */
+  staleStagedWrites?(olderThan: Date, options: { readonly remove: boolean }): Promise<readonly string[]>;
 }
 
 /** The backend as a {@link StagingBackend} when it has `stageWrite`, else `undefined`. */
