@@ -1,15 +1,11 @@
 import type { ServerResponse } from 'node:http';
 import { finished, type Readable } from 'node:stream';
 import { chunkRecyclerOf } from '../chunked-readable.js';
-import { CLIENT_GONE, dropBody, errorAnswer, type Decision, type HttpAnswer } from './http-answer.js';
+import { CLIENT_GONE, dropBody, errorAnswer, type Decision } from './http-answer.js';
 
 /** Headers that hand the response to a proxy: never kept from anything written before us. */
 function isDelegationHeader(name: string): boolean {
   return name.startsWith('x-accel-') || name === 'x-sendfile';
-}
-
-function dropStream(answer: HttpAnswer): void {
-  dropBody(answer.body);
 }
 
 /** Resolves when the response has finished or was destroyed. */
@@ -89,7 +85,7 @@ export async function sendNodeAnswer(
   idleTimeoutMs: number,
 ): Promise<void> {
   if (decision === CLIENT_GONE || res.headersSent || res.destroyed) {
-    if (decision !== CLIENT_GONE) dropStream(decision);
+    if (decision !== CLIENT_GONE) dropBody(decision.body);
     res.destroy();
     return;
   }
@@ -99,13 +95,13 @@ export async function sendNodeAnswer(
     res.writeHead(answer.status, answer.headers);
   } catch (error) {
     // A header value Node refuses (it validates characters): answer 500 instead.
-    dropStream(answer);
+    dropBody(answer.body);
     answer = errorAnswer(error, challenge);
     res.writeHead(answer.status, answer.headers);
   }
   const body = answer.body;
   if (method === 'HEAD' || body === undefined) {
-    dropStream(answer);
+    dropBody(answer.body);
     res.end();
     return;
   }
