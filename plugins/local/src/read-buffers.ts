@@ -37,16 +37,30 @@ export class ReadBufferPool {
     return { buffer, pooled: true };
   }
 
-  /** Hands back a buffer `take` returned as pooled, for reuse. */
+  /**
+   * Hands back a buffer `take` returned as pooled, for reuse. When the pool is full, idle
+   * buffers of other size classes make room for it: the class coming back is the one streams
+   * read with now (the budget moves every stream to smaller chunks as more open), and a pool
+   * full of a class nobody takes any more would send every read to a fresh allocation.
+   */
   give(buffer: Buffer): void {
-    if (this.freeBytes + buffer.byteLength > this.maxFreeBytes) return;
-    let list = this.free.get(buffer.byteLength);
+    const size = buffer.byteLength;
+    for (const [sizeClass, list] of this.free) {
+      if (this.freeBytes + size <= this.maxFreeBytes) break;
+      if (sizeClass === size) continue;
+      while (list.length > 0 && this.freeBytes + size > this.maxFreeBytes) {
+        list.pop();
+        this.freeBytes -= sizeClass;
+      }
+    }
+    if (this.freeBytes + size > this.maxFreeBytes) return;
+    let list = this.free.get(size);
     if (list === undefined) {
       list = [];
-      this.free.set(buffer.byteLength, list);
+      this.free.set(size, list);
     }
     list.push(buffer);
-    this.freeBytes += buffer.byteLength;
+    this.freeBytes += size;
   }
 
   /** The bytes kept for reuse. */

@@ -30,6 +30,23 @@ t.test('small reads are plain allocations, and the pool keeps no more than its b
   t.equal(pool.keptBytes, 1 * MiB, 'the third buffer was left to the collector');
 });
 
+t.test('a full pool makes room for the class coming back by dropping idle buffers of other classes', async (t) => {
+  const pool = new ReadBufferPool(1 * MiB);
+  const large = pool.take(1 * MiB).buffer;
+  pool.give(large);
+  t.equal(pool.keptBytes, 1 * MiB, 'the pool is full of 1 MiB buffers');
+  // The budget has moved every stream to 256 KiB chunks: those must be recycled, not dropped.
+  const chunks = [pool.take(256 * KiB).buffer, pool.take(256 * KiB).buffer];
+  for (const chunk of chunks) pool.give(chunk);
+  t.equal(pool.keptBytes, 512 * KiB, 'the idle 1 MiB buffer went to the collector instead');
+  t.equal(pool.take(256 * KiB).buffer, chunks[1], 'the returning class is reused');
+  t.equal(pool.take(256 * KiB).buffer, chunks[0]);
+  t.not(pool.take(1 * MiB).buffer, large, 'the dropped class allocates again');
+  const same = [pool.take(512 * KiB).buffer, pool.take(512 * KiB).buffer, pool.take(512 * KiB).buffer];
+  for (const buffer of same) pool.give(buffer);
+  t.equal(pool.keptBytes, 1 * MiB, 'a class never evicts itself: beyond the bound its own buffers are dropped');
+});
+
 t.test('the read-ahead budget lowers chunk sizes as streams open, within 64 KiB and the preference', async (t) => {
   const budget = new ReadAheadBudget(8 * MiB);
   t.equal(budget.chunkSize(1 * MiB), 1 * MiB, 'no stream open: the preference');
