@@ -62,7 +62,7 @@ export function scenarios(quick) {
     quick
       ? { id: 'download-1m', kind: 'download', tool: 'stream', fixture: '1m.bin', concurrency: 8, count: 48, deadlineMs: 3000, subjects: DOWNLOADERS }
       : { id: 'download-1m', kind: 'download', tool: 'wrk', fixture: '1m.bin', connections: 8, seconds: 5, subjects: DOWNLOADERS },
-    { id: 'download-100m', kind: 'download', tool: 'stream', fixture: '100m.bin', concurrency: pick(2, 4), count: pick(2, 12), deadlineMs: pick(1000, 20000), subjects: DOWNLOADERS },
+    { id: 'download-100m', kind: 'download', tool: 'stream', fixture: '100m.bin', concurrency: pick(2, 4), count: pick(2, 32), deadlineMs: pick(1000, 8000), subjects: DOWNLOADERS },
     {
       id: 'download-100m-c32',
       kind: 'download',

@@ -12,10 +12,13 @@
 // latency does not). 127.0.0.1 only. Every upload body is unique (its first 32 bytes carry the
 // client's pid, a counter and random bytes), so a content-addressed store cannot deduplicate it
 // away; the rest comes from one random 1 MiB buffer, written with backpressure in 1 MiB chunks.
-// Download bodies are counted and dropped (hashed only when `verifySha256` is given).
+// Download bodies are counted and dropped (hashed only when `verifySha256` is given); they are
+// received by `DownloadConnection` (one keep-alive connection per concurrent download, reading
+// into a recycled buffer), since node:http's client saturates below the servers under test.
 import { createHash, randomBytes } from 'node:crypto';
 import { Agent, request } from 'node:http';
 import { pathToFileURL } from 'node:url';
+import { DownloadConnection } from './download-connection.mjs';
 import { percentile } from './stats.mjs';
 
 const CHUNK = 1024 * 1024;
@@ -64,12 +67,12 @@ export async function runJob(job) {
     if (failures.length < 5) failures.push(message);
   };
 
-  /** One request; `writeBody(req)` writes the body when given. Resolves `{ status, headers, text }`. */
-  const send = (method, url, headers, writeBody, onData) =>
+  /** One upload request; `writeBody(req)` writes the body when given. Resolves `{ status, headers, text }`. */
+  const send = (method, url, headers, writeBody) =>
     new Promise((resolve, reject) => {
       const req = request(url, { method, headers, agent }, (res) => {
         const chunks = [];
-        res.on('data', (chunk) => (onData === undefined ? chunks.push(chunk) : onData(chunk)));
+        res.on('data', (chunk) => chunks.push(chunk));
         res.once('end', () => {
           inFlight.delete(req);
           resolve({ status: res.statusCode, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') });
@@ -131,10 +134,13 @@ export async function runJob(job) {
     }
   }
 
-  async function downloadOnce() {
+  const target = new URL(job.url);
+  const connections = new Set();
+
+  async function downloadOnce(connection) {
     const hash = job.verifySha256 === undefined ? undefined : createHash('sha256');
     let received = 0;
-    const answer = await send('GET', job.url, job.headers ?? {}, undefined, (chunk) => {
+    const answer = await connection.get(`${target.pathname}${target.search}`, job.headers ?? {}, (chunk) => {
       received += chunk.byteLength;
       bytes += chunk.byteLength;
       hash?.update(chunk);
@@ -145,12 +151,14 @@ export async function runJob(job) {
   }
 
   async function worker() {
+    const connection = job.mode === 'upload' ? undefined : new DownloadConnection(target);
+    if (connection !== undefined) connections.add(connection);
     while (!stopped && started < job.count) {
       const n = started++;
       const begin = performance.now();
       try {
-        if (job.mode === 'upload') await uploadOnce(n);
-        else await downloadOnce();
+        if (connection === undefined) await uploadOnce(n);
+        else await downloadOnce(connection);
         if (!stopped) latencies.push(performance.now() - begin);
       } catch (error) {
         if (!stopped) fail(String(error?.message ?? error));
@@ -162,11 +170,13 @@ export async function runJob(job) {
   const deadline = setTimeout(() => {
     stopped = true;
     for (const req of inFlight) req.destroy();
+    for (const connection of connections) connection.destroy();
   }, job.deadlineMs);
   await Promise.all(Array.from({ length: job.concurrency }, () => worker()));
   const wallMs = Math.min(performance.now() - start, job.deadlineMs);
   clearTimeout(deadline);
   agent.destroy();
+  for (const connection of connections) connection.destroy();
   return {
     completed: latencies.length,
     failed,
