@@ -38,6 +38,13 @@ export class Semaphore {
     return this.waiting.length;
   }
 
+  /** A permit when one is free now (never queues), else `undefined`. */
+  tryAcquire(): Release | undefined {
+    if (this.running >= this.max) return undefined;
+    this.running += 1;
+    return this.releaser();
+  }
+
   /** Waits for a permit. @throws StowageError `STOWAGE_BUSY`, `STOWAGE_ABORTED` */
   acquire(signal?: AbortSignal, context: ErrorContext = {}): Promise<Release> {
     if (signal?.aborted === true) return Promise.reject(abortedError(signal, context));

@@ -56,3 +56,24 @@ t.test('an aborted waiter leaves the queue', async (t) => {
   release();
   t.equal(semaphore.active, 0);
 });
+
+t.test('tryAcquire takes a free permit at once, and never queues', async (t) => {
+  const semaphore = new Semaphore(1, 4);
+  const release = semaphore.tryAcquire();
+  t.type(release, 'function');
+  t.equal(semaphore.active, 1);
+  t.equal(semaphore.tryAcquire(), undefined, 'no permit free: nothing, and no place in the queue');
+  t.equal(semaphore.queued, 0);
+  const waiting = semaphore.acquire();
+  t.equal(semaphore.tryAcquire(), undefined, 'a waiter is ahead: still nothing');
+  release?.();
+  const next = await waiting;
+  t.equal(semaphore.active, 1, 'the permit went to the waiter');
+  next();
+  t.equal(semaphore.active, 0);
+  const again = semaphore.tryAcquire();
+  t.equal(semaphore.active, 1);
+  again?.();
+  again?.();
+  t.equal(semaphore.active, 0, 'releasing twice frees one permit');
+});

@@ -13,7 +13,8 @@ export function challengeFor(strategies: readonly AuthStrategy[]): string {
 export interface CallerRequest {
   readonly method: string;
   readonly headers: AuthRequest['headers'];
-  readonly signal: AbortSignal | undefined;
+  /** Read only by a strategy that asks for it (it may be created on first read). */
+  readonly signal: AbortSignal;
   /** The principal the adapter already has (`req.user`), if any. */
   readonly adapterPrincipal: Principal | null | undefined;
 }
@@ -29,10 +30,24 @@ export interface CallerRequest {
 export async function authenticate(strategy: AuthStrategy, request: CallerRequest): Promise<Principal | null> {
   const given = request.adapterPrincipal;
   if (given !== undefined && given !== null) return given;
-  return strategy({
-    method: request.method,
-    headers: request.headers,
-    ...(given === undefined ? {} : { adapterPrincipal: given }),
-    ...(request.signal === undefined ? {} : { signal: request.signal }),
-  });
+  return strategy(new StrategyRequest(request, given));
+}
+
+/** What the strategies see: the signal is read from the request only if a strategy asks for it. */
+class StrategyRequest implements AuthRequest {
+  readonly method: string;
+  readonly headers: AuthRequest['headers'];
+  readonly adapterPrincipal?: null;
+  readonly #request: CallerRequest;
+
+  constructor(request: CallerRequest, given: null | undefined) {
+    this.#request = request;
+    this.method = request.method;
+    this.headers = request.headers;
+    if (given === null) this.adapterPrincipal = given;
+  }
+
+  get signal(): AbortSignal {
+    return this.#request.signal;
+  }
 }

@@ -71,7 +71,8 @@ function sendStream(stream: Readable, res: ServerResponse): Promise<void> {
  * - `X-Accel-*` and `X-Sendfile` headers set on `res` by earlier code are removed first; only
  *   the answer's own delegation headers go out.
  * - HEAD sends the same status and headers without a body (a body stream is destroyed unread).
- * - A body held in memory (`bytes`) is written in one go, and done once the response finished.
+ * - A body held in memory (`bytes`) is written in one go, and done once the socket has taken
+ *   all of it (at once, for one the kernel accepts whole) or the response finished.
  * - A streamed body is piped with backpressure; if the stream fails mid-way, or the client goes
  *   away, both sides are destroyed, so the client sees a broken connection, never a clean short
  *   body. A streamed body that makes no progress for `idleTimeoutMs` (the client stopped
@@ -112,14 +113,18 @@ export async function sendNodeAnswer(
   const onStall = (): void => {
     res.destroy();
   };
-  res.setTimeout(idleTimeoutMs, onStall);
   if (body.bytes !== undefined) {
-    // Held in memory (a cached small blob): written in one go, no stream to pipe.
+    // Held in memory (a cached small blob): written in one go, no stream to pipe. Once the
+    // socket has taken every byte (nothing left in Node's buffers) there is nothing to wait for;
+    // otherwise the client must read it within the idle timeout.
     res.end(body.bytes);
+    if (res.socket?.writableLength === 0) return;
+    res.setTimeout(idleTimeoutMs, onStall);
     await settled(res);
     res.off('timeout', onStall);
     return;
   }
+  res.setTimeout(idleTimeoutMs, onStall);
   try {
     // On a failure both sides are destroyed: the socket closes without a clean end.
     await sendStream(body.stream, res);

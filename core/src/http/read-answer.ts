@@ -1,6 +1,7 @@
+import type { Readable } from 'node:stream';
 import type { EntryKey, CatalogEntry } from '../catalog/entry.js';
 import type { Stowage } from '../media/stowage.js';
-import type { OpenedEntry, ResolvedEntry } from '../media/types.js';
+import type { OpenedEntry, OpenOptions, ResolvedEntry } from '../media/types.js';
 import type { Principal } from '../policies/index.js';
 import { parseRangeHeader } from '../range.js';
 import { StowageError } from '../stowage-error.js';
@@ -16,7 +17,8 @@ export interface ReadRequest {
   readonly method: 'GET' | 'HEAD';
   readonly headers: HeaderBag;
   readonly principal: Principal | null;
-  readonly signal: AbortSignal | undefined;
+  /** Read only when the answer needs it (it may be created on first read). */
+  readonly signal: AbortSignal;
 }
 
 /** The canonical URL of an entry: `<prefix>/<id>/<filename percent-encoded>`, from stored values only. */
@@ -52,7 +54,7 @@ export function internalUri(internalPrefix: string, path: string): string {
  * can then only close the upstream connection (it keeps it alive only for a body of length 0),
  * so every delegated download would cost a new connection to the app.
  */
-const NO_BODY = { 'content-length': '0' } as const;
+const NO_BODY_LENGTH = '0';
 
 /** Paths made only of characters `encodeURIComponent` keeps, and `/`. */
 const UNRESERVED_PATH = /^[A-Za-z0-9\-_.!~*'()/]*$/;
@@ -78,7 +80,7 @@ export async function readAnswer(
   prefix: string,
   deliveries: ReadonlyMap<string, DeliveryMode>,
 ): Promise<HttpAnswer> {
-  const options = { principal: request.principal, ...(request.signal === undefined ? {} : { signal: request.signal }) };
+  const options = new ReadOptions(request);
   if (deliveries.size === 0 && isPlainRead(request.headers)) return plainReadAnswer(stowage, key, request, prefix, options);
   const described = await stowage.stat(key, options);
   if (described.kind === 'replaced') return redirectAnswer(prefix, described.location, described.entry);
@@ -90,13 +92,31 @@ export async function readAnswer(
   const headers = entryHeaders(entry, cache);
   const delivery = deliveries.get(entry.backend) ?? STREAM;
   if (delivery.mode === 'x-accel') {
-    return { status: 200, headers: { ...headers, ...NO_BODY, 'x-accel-redirect': internalUri(delivery.internalPrefix, entry.path) } };
+    headers['content-length'] = NO_BODY_LENGTH;
+    headers['x-accel-redirect'] = internalUri(delivery.internalPrefix, entry.path);
+    return { status: 200, headers };
   }
   if (delivery.mode === 'x-sendfile' && delivery.backend?.localPath !== undefined) {
-    const localPath = await delivery.backend.localPath(entry.path, options);
-    return { status: 200, headers: { ...headers, ...NO_BODY, 'x-sendfile': localPath } };
+    headers['content-length'] = NO_BODY_LENGTH;
+    headers['x-sendfile'] = await delivery.backend.localPath(entry.path, options);
+    return { status: 200, headers };
   }
   return streamAnswer(stowage, described, headers, request, prefix);
+}
+
+/** The options of the facade's `open` / `stat`, reading the request's signal only when a stage asks for it. */
+class ReadOptions implements OpenOptions {
+  readonly principal: Principal | null;
+  readonly #request: ReadRequest;
+
+  constructor(request: ReadRequest) {
+    this.principal = request.principal;
+    this.#request = request;
+  }
+
+  get signal(): AbortSignal {
+    return this.#request.signal;
+  }
 }
 
 /** `true` without `Range` or validators: the whole body is sent (or a redirect), so one open decides it all. */
@@ -113,7 +133,7 @@ async function plainReadAnswer(
   key: EntryKey,
   request: ReadRequest,
   prefix: string,
-  options: { readonly principal: Principal | null; readonly signal?: AbortSignal },
+  options: OpenOptions,
 ): Promise<HttpAnswer> {
   const opened = await stowage.open(key, options);
   if (opened.kind === 'replaced') return redirectAnswer(prefix, opened.location, opened.entry);
@@ -122,7 +142,8 @@ async function plainReadAnswer(
     closeOpened(opened);
     return redirectAnswer(prefix, entry, entry);
   }
-  const headers = { ...entryHeaders(entry, cache), 'content-length': String(entry.size) };
+  const headers = entryHeaders(entry, cache);
+  headers['content-length'] = String(entry.size);
   const body = bodyOf(opened, entry.size);
   if (request.method !== 'HEAD') return { status: 200, headers, body };
   dropBody(body);
@@ -143,24 +164,24 @@ async function streamAnswer(
   }
   const range = outcome.kind === 'single' ? outcome.range : { offset: 0, length: entry.size };
   const status = outcome.kind === 'single' ? 206 : 200;
-  const answerHeaders: Record<string, string> = { ...headers, 'content-length': String(range.length) };
-  if (status === 206) answerHeaders['content-range'] = `bytes ${range.offset}-${range.offset + range.length - 1}/${entry.size}`;
+  headers['content-length'] = String(range.length);
+  if (status === 206) headers['content-range'] = `bytes ${range.offset}-${range.offset + range.length - 1}/${entry.size}`;
   // HEAD opens the bytes too (and closes them unread): it answers exactly what GET would,
   // including the 5xx of an entry whose bytes are gone (RELIABILITY D18, D26).
   const opened = await stowage.open(
     { id: entry.id, filename: entry.filename },
     {
       principal: request.principal,
-      ...(request.signal === undefined ? {} : { signal: request.signal }),
+      signal: request.signal,
       ...(status === 206 ? { range: { offset: range.offset, length: range.length } } : {}),
     },
   );
   // The entry was replaced between stat and open: the redirect is still decided after authorization.
   if (opened.kind === 'replaced') return redirectAnswer(prefix, opened.location, opened.entry);
   const body = bodyOf(opened, range.length);
-  if (request.method !== 'HEAD') return { status, headers: answerHeaders, body };
+  if (request.method !== 'HEAD') return { status, headers, body };
   dropBody(body);
-  return { status, headers: answerHeaders };
+  return { status, headers };
 }
 
 /** Releases an opened entry unread (one held in memory has nothing to release). */
@@ -173,14 +194,27 @@ function bodyOf(opened: OpenedEntry, expected: number): StreamedBody {
     closeOpened(opened);
     throw new StowageError('STOWAGE_LOST', 'the stored bytes do not match the entry');
   }
-  const { bytes, length } = opened;
-  if (bytes === undefined) return { stream: opened.stream, length };
-  // Held in memory: the stream exists only if a sender asks for it.
-  return {
-    get stream() {
-      return opened.stream;
-    },
-    length,
-    bytes,
-  };
+  if (opened.bytes === undefined) return { stream: opened.stream, length: opened.length };
+  return new MemoryBody(opened, opened.bytes);
+}
+
+/**
+ * A body held in memory: its stream exists only if a sender asks for it (senders write `bytes`).
+ * A class, not a literal with a getter, which V8 builds on a slow path for every download.
+ */
+class MemoryBody implements StreamedBody {
+  readonly length: number;
+  readonly #opened: OpenedEntry;
+
+  constructor(
+    opened: OpenedEntry,
+    readonly bytes: Uint8Array,
+  ) {
+    this.length = opened.length;
+    this.#opened = opened;
+  }
+
+  get stream(): Readable {
+    return this.#opened.stream;
+  }
 }

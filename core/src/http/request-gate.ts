@@ -13,6 +13,8 @@ export interface RequestGate {
    * `signal` aborts while waiting.
    */
   enter(signal: AbortSignal | undefined): Promise<Release | undefined>;
+  /** A slot when one is free right now, else `undefined` (then {@link RequestGate.enter} waits or refuses). */
+  tryEnter(): Release | undefined;
   /** The 503 `STOWAGE_BUSY` answer with `Retry-After` and `Connection: close`. */
   busyAnswer(): HttpAnswer;
 }
@@ -29,6 +31,9 @@ export function createRequestGate(limits: ResolvedHandlerLimits): RequestGate {
         // STOWAGE_BUSY (queue full) or STOWAGE_ABORTED (the client left while waiting).
         return undefined;
       }
+    },
+    tryEnter() {
+      return semaphore.tryAcquire();
     },
     busyAnswer() {
       // The body of a refused upload is never read: close the connection rather than drain it.

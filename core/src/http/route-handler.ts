@@ -7,6 +7,7 @@ import type { ResolvedHandlerLimits } from './handler-limits.js';
 import { CLIENT_GONE, errorAnswer, type Decision } from './http-answer.js';
 import { sendNodeAnswer } from './node-response.js';
 import type { HeaderBag } from './preconditions.js';
+import { NodeRouteRequest } from './node-route-request.js';
 import { createRequestGate } from './request-gate.js';
 import { stallGuard } from './stall-guard.js';
 import { toWebResponse } from './web-response.js';
@@ -21,8 +22,12 @@ export interface MediaHandlerContext {
 export interface RouteRequest {
   readonly method: string;
   readonly headers: HeaderBag;
-  /** Aborts when the client goes away. */
-  readonly signal: AbortSignal | undefined;
+  /**
+   * Aborts when the client goes away. On node:http it is created when first read (already
+   * aborted if the client has left): an `AbortSignal` costs microseconds, and a download
+   * answered from memory never needs one.
+   */
+  readonly signal: AbortSignal;
   /** The principal the adapter already has, if any. */
   readonly adapterPrincipal: Principal | null | undefined;
   /** The request body as a node:http message; called at most once. */
@@ -54,12 +59,6 @@ export interface RouteHandler {
   handleWeb(request: Request, context?: MediaHandlerContext): Promise<Response | null>;
 }
 
-/** `true` when node:http headers announce a body. */
-function announcesBody(headers: HeaderBag): boolean {
-  const length = headers['content-length'];
-  return headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
-}
-
 /**
  * The HTTP plumbing every profile shares, written once: the concurrency gate (`503` +
  * `Retry-After` before any I/O), client-gone aborts, the send idle cut-off (a socket timeout for
@@ -74,27 +73,21 @@ export function createRouteHandler<T>(profile: RouteProfile<T>): RouteHandler {
   async function handle(req: IncomingMessage, res: ServerResponse, context: MediaHandlerContext = {}): Promise<boolean> {
     const target = profile.route(req.url ?? '/');
     if (target === undefined) return false;
-    const controller = new AbortController();
+    const request = new NodeRouteRequest(req, context.principal);
     const onClose = (): void => {
-      if (!res.writableFinished) controller.abort();
+      if (!res.writableFinished) request.clientLeft();
     };
     res.once('close', onClose);
-    const method = req.method ?? 'GET';
+    const method = request.method;
     let release: Release | undefined;
     try {
-      release = await gate.enter(controller.signal);
+      // A free slot is taken at once; only a wait needs the signal (to leave the queue).
+      release = request.gone ? undefined : gate.tryEnter();
+      release ??= await gate.enter(request.signal);
       if (release === undefined) {
-        await sendNodeAnswer(res, controller.signal.aborted ? CLIENT_GONE : gate.busyAnswer(), method, challenge, sendIdleMs);
+        await sendNodeAnswer(res, request.gone ? CLIENT_GONE : gate.busyAnswer(), method, challenge, sendIdleMs);
         return true;
       }
-      const request: RouteRequest = {
-        method,
-        headers: req.headers,
-        signal: controller.signal,
-        adapterPrincipal: context.principal,
-        body: () => req,
-        hasBody: announcesBody(req.headers),
-      };
       await sendNodeAnswer(res, await profile.decide(request, target), method, challenge, sendIdleMs);
       return true;
     } catch (error) {

@@ -10,7 +10,7 @@ import { sweepReportOf, type SweepContext, type SweepOptions, type SweepReport }
 import { required } from './layout.js';
 import type { PutContext } from './put/put-context.js';
 import type { ListContext } from './read/list.js';
-import type { ReadContext } from './read/read-context.js';
+import { ReadOperation } from './read/read-context.js';
 import { plannedMoves, type BlobMove } from './rebalance.js';
 import type { MediaServices } from './services.js';
 import type { OperationName, Stowage, StowagePipelines } from './stowage.js';
@@ -138,18 +138,24 @@ export class MediaFacade implements Stowage {
 
   async #read(operation: 'open' | 'stat', key: EntryKey, options: OpenOptions): Promise<OpenResult | StatResult> {
     this.#open();
-    const context: ReadContext = { ...this.#base(options), key };
+    this.#check(options);
+    const context = new ReadOperation(this.services, options, key);
     await this.pipelines[operation].run(context);
     return required(context.result, `the result of ${operation}`);
   }
 
   #base(options: MediaOptions): { services: MediaServices; options: MediaOptions; principal: Principal | null; signal: AbortSignal | undefined; state: Record<string, unknown> } {
+    this.#check(options);
+    return { services: this.services, options, principal: principalOf(options), signal: options.signal, state: {} };
+  }
+
+  /** Refuses options that are not an object, or a principal without a non-empty name. */
+  #check(options: MediaOptions): void {
     if (typeof options !== 'object' || options === null) throw new StowageError('STOWAGE_INVALID_ARGUMENT', 'options must be an object');
     const principal = options.principal;
     if (principal !== undefined && principal !== null && (typeof principal !== 'object' || typeof principal.name !== 'string' || principal.name === '')) {
       throw new StowageError('STOWAGE_INVALID_ARGUMENT', 'options.principal must be null or an object with a non-empty name');
     }
-    return { services: this.services, options, principal: principalOf(options), signal: options.signal, state: {} };
   }
 
   #open(): void {

@@ -104,3 +104,94 @@ t.test('chunkRecyclerOf finds the hook only on streams offering it', async (t) =
   t.same(stream.handedBack, [chunk], 'bound to its stream');
   t.equal(CHUNK_WRITTEN, Symbol.for('@stowage/core.chunk-written'), 'a registered symbol plugins can name');
 });
+
+/** A server sending one in-memory body through sendNodeAnswer with a 200 ms idle cut-off; `before` runs on the response first. */
+async function serveBytes(t: Test, bytes: Buffer, before: (res: ServerResponse) => void, sent: Array<Promise<void>>): Promise<number> {
+  const server = createServer((_req, res: ServerResponse) => {
+    before(res);
+    const answer: HttpAnswer = { status: 200, headers: { 'content-length': String(bytes.length) }, body: { stream: Readable.from([]), length: bytes.length, bytes } };
+    sent.push(sendNodeAnswer(res, answer, 'GET', 'Bearer', 200));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.teardown(() => {
+    server.closeAllConnections();
+    return new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+  return (server.address() as AddressInfo).port;
+}
+
+/** A GET whose response is not read until `resume()`; `done` resolves with the body length read. */
+function pausedGet(port: number): { resume: () => void; done: Promise<number> } {
+  let reading = false;
+  let resume = (): void => {
+    reading = true;
+  };
+  const done = new Promise<number>((resolve, reject) => {
+    const req = httpRequest({ host: '127.0.0.1', port, path: '/', agent: false }, (res) => {
+      let length = 0;
+      res.on('data', (chunk: Buffer) => (length += chunk.length));
+      res.on('end', () => resolve(length));
+      // 'data' listeners start the flow: pause unless the test already asked to read.
+      if (!reading) res.pause();
+      resume = () => res.resume();
+    });
+    req.on('error', reject);
+    req.end();
+  });
+  return { resume: () => resume(), done };
+}
+
+t.test('a body in memory is done once the socket has taken it, whether or not the client read it yet', async (t) => {
+  const small = Buffer.alloc(4096, 3);
+  const sent: Array<Promise<void>> = [];
+  const port = await serveBytes(t, small, () => undefined, sent);
+  const client = pausedGet(port);
+  while (sent.length === 0) await new Promise((resolve) => setImmediate(resolve));
+  await sent[0];
+  t.pass('4 KiB fit in the socket: done before the client read a byte');
+  client.resume();
+  t.equal(await client.done, small.length);
+
+  // 64 MiB cannot: the send waits for the client, and ends when it has read everything.
+  const large = Buffer.alloc(64 * 1024 * 1024, 4);
+  const waiting: Array<Promise<void>> = [];
+  const largePort = await serveBytes(t, large, () => undefined, waiting);
+  const slow = pausedGet(largePort);
+  while (waiting.length === 0) await new Promise((resolve) => setImmediate(resolve));
+  let settled = false;
+  void waiting[0]?.then(() => (settled = true));
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  t.equal(settled, false, 'bytes still in Node: not done');
+  slow.resume();
+  t.equal(await slow.done, large.length);
+  await waiting[0];
+});
+
+t.test('a body in memory the client does not read is cut off after the idle timeout', async (t) => {
+  // Far more than the socket buffers hold: most of it stays in Node, so the stall guard is armed.
+  const bytes = Buffer.alloc(64 * 1024 * 1024, 5);
+  const sent: Array<Promise<void>> = [];
+  const port = await serveBytes(t, bytes, () => undefined, sent);
+  let resume = (): void => undefined;
+  const outcome = new Promise<{ complete: boolean; length: number }>((resolve) => {
+    const req = httpRequest({ host: '127.0.0.1', port, path: '/', agent: false }, (res) => {
+      let length = 0;
+      res.on('data', (chunk: Buffer) => (length += chunk.length));
+      res.on('error', () => undefined);
+      res.on('close', () => resolve({ complete: res.complete, length }));
+      res.pause();
+      resume = () => res.resume();
+    });
+    req.on('error', () => undefined);
+    req.end();
+  });
+  while (sent.length === 0) await new Promise((resolve) => setImmediate(resolve));
+  const started = Date.now();
+  await sent[0];
+  t.ok(Date.now() - started >= 150, 'done only after the idle timeout');
+  // The paused client sees the cut-off once it reads again: a body that never ended.
+  resume();
+  const seen = await outcome;
+  t.equal(seen.complete, false);
+  t.ok(seen.length < bytes.length);
+});

@@ -73,6 +73,62 @@ t.test('next() twice is an internal error', async (t) => {
   await t.rejects(pipeline.run({ steps: [] }), { code: 'STOWAGE_INTERNAL' });
 });
 
+t.test('a stage written without async: a throw rejects the run, a plain return ends it', async (t) => {
+  const boom = new Error('boom');
+  const throwing = new Pipeline<Log>('demo', [
+    recorder('outer'),
+    {
+      name: 'sync-throw',
+      run: () => {
+        throw boom;
+      },
+    },
+  ]);
+  const context = { steps: [] as string[] };
+  // `run` itself never throws synchronously: the failure arrives as a rejection.
+  const running = throwing.run(context);
+  t.type(running, Promise);
+  await t.rejects(running, boom);
+  t.same(context.steps, ['outer:before'], 'the outer stage saw the failure through next()');
+
+  const plain = new Pipeline<Log>('demo', [
+    { name: 'plain', run: ((ctx: Log) => void ctx.steps.push('plain')) as unknown as Stage<Log>['run'] },
+    recorder('never'),
+  ]);
+  const second = { steps: [] as string[] };
+  await plain.run(second);
+  t.same(second.steps, ['plain']);
+
+  // A stage returning next()'s promise without awaiting it still runs the rest in order.
+  const forwarding = new Pipeline<Log>('demo', [{ name: 'forward', run: (_ctx, next) => next() }, recorder('inner')]);
+  const third = { steps: [] as string[] };
+  await forwarding.run(third);
+  t.same(third.steps, ['inner:before', 'inner:after']);
+});
+
+t.test('next() twice without awaiting: the second call rejects, the first ran once', async (t) => {
+  let runs = 0;
+  const pipeline = new Pipeline<Log>('demo', [
+    {
+      name: 'twice',
+      run(_context, next) {
+        const first = next();
+        const second = next();
+        return Promise.all([first, second]).then(() => undefined);
+      },
+    },
+    {
+      name: 'counted',
+      async run(_context, next) {
+        runs += 1;
+        await next();
+      },
+    },
+  ]);
+  await t.rejects(pipeline.run({ steps: [] }), { code: 'STOWAGE_INTERNAL' });
+  t.equal(runs, 1);
+});
+
 t.test('running operations keep the stages they started with', async (t) => {
   let release!: () => void;
   const gate = new Promise<void>((resolve) => (release = resolve));

@@ -18,3 +18,28 @@ export interface ReadContext {
   /** Arbitrary data application stages share. */
   readonly state: Record<string, unknown>;
 }
+
+/**
+ * The context of one `open` or `stat`. Its `signal` is read from the options when a stage asks
+ * for it: reading one created lazily (the HTTP handler's) would create it for every download,
+ * even those answered from memory. A class rather than a literal with a getter, which V8 builds
+ * on a slow path.
+ */
+export class ReadOperation implements ReadContext {
+  readonly principal: Principal | null;
+  readonly state: Record<string, unknown> = {};
+  entry?: CatalogEntry;
+  result?: OpenResult | StatResult;
+
+  constructor(
+    readonly services: MediaServices,
+    readonly options: OpenOptions,
+    readonly key: EntryKey,
+  ) {
+    this.principal = options.principal ?? null;
+  }
+
+  get signal(): AbortSignal | undefined {
+    return this.options.signal;
+  }
+}

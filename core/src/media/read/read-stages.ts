@@ -71,16 +71,13 @@ export const describeStage: Stage<ReadContext> = {
 };
 
 /**
- * The verified bytes of a small blob from the cache, read whole from its backend (and checked
- * against the entry's SHA-256) on a miss; `undefined` for blobs too large to cache.
+ * The bytes of a small blob (one the cache accepts) on a cache miss: read whole from its backend,
+ * checked against the entry's SHA-256 and admitted to the cache.
  *
  * Errors: `STOWAGE_LOST` when the blob is missing or its bytes do not hash to the entry's.
  */
-async function smallBlobOf(context: ReadContext, entry: CatalogEntry): Promise<Buffer | undefined> {
+async function readSmallBlob(context: ReadContext, entry: CatalogEntry): Promise<Buffer> {
   const cache = context.services.smallBlobs;
-  if (!cache.accepts(entry.size)) return undefined;
-  const hit = cache.get(entry.sha256);
-  if (hit !== undefined) return hit;
   const backend = context.services.router.shard(entry.backend).backend;
   let bytes: Buffer;
   try {
@@ -114,7 +111,9 @@ export const readStage: Stage<ReadContext> = {
     const entry = required(context.entry, 'the entry');
     // Resolved against the catalog's size first, so a bad range fails before any I/O.
     const range = context.options.range === undefined ? undefined : resolveReadRange(context.options.range, entry.size);
-    const cached = await smallBlobOf(context, entry);
+    // A hit is answered without another await; blobs too large to cache are streamed.
+    const smallBlobs = context.services.smallBlobs;
+    const cached = smallBlobs.accepts(entry.size) ? (smallBlobs.get(entry.sha256) ?? (await readSmallBlob(context, entry))) : undefined;
     if (cached !== undefined) {
       const offset = range?.offset ?? 0;
       const length = range?.length ?? cached.length;

@@ -1,0 +1,135 @@
+import { once } from 'node:events';
+import { createServer, request as httpRequest, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import t from 'tap';
+import { DEFAULT_HANDLER_LIMITS } from '../../src/http/handler-limits.js';
+import type { HttpAnswer } from '../../src/http/http-answer.js';
+import { createRouteHandler, type RouteRequest } from '../../src/http/route-handler.js';
+
+const OK: HttpAnswer = { status: 200, headers: { 'content-type': 'text/plain', 'content-length': '2' }, body: 'ok' };
+
+/** A node:http server over a one-route profile whose `decide` is the test's. */
+async function serve(decide: (request: RouteRequest) => Promise<HttpAnswer>, limits = DEFAULT_HANDLER_LIMITS): Promise<{ server: Server; port: number }> {
+  const handler = createRouteHandler<string>({
+    route: (target) => (target.startsWith('/x') ? target : undefined),
+    decide: (request) => decide(request),
+    challenge: 'Bearer realm="test"',
+    limits,
+  });
+  const server = createServer((req, res) => {
+    void handler.handle(req, res).then((handled) => {
+      if (!handled) res.writeHead(404).end();
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return { server, port: (server.address() as AddressInfo).port };
+}
+
+/** Sends a GET and destroys it once the server has started deciding (`started` resolves). */
+async function abandonedGet(port: number, started: Promise<void>): Promise<void> {
+  const req = httpRequest({ host: '127.0.0.1', port, path: '/x', agent: false });
+  req.on('error', () => undefined);
+  req.end();
+  await started;
+  req.destroy();
+}
+
+function get(port: number): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: '127.0.0.1', port, path: '/x', agent: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+t.test('a signal first read after the client left is already aborted', async (t) => {
+  let started!: () => void;
+  const decideStarted = new Promise<void>((resolve) => (started = resolve));
+  let read!: (signal: AbortSignal) => void;
+  const signalRead = new Promise<AbortSignal>((resolve) => (read = resolve));
+  const { server, port } = await serve(async (request) => {
+    started();
+    // Wait for the client to go away without touching the signal.
+    await new Promise((wait) => setTimeout(wait, 100));
+    read(request.signal);
+    return OK;
+  });
+  t.teardown(() => server.close());
+  await abandonedGet(port, decideStarted);
+  const signal = await signalRead;
+  t.equal(signal.aborted, true);
+});
+
+t.test('a signal read before the client leaves aborts when it does', async (t) => {
+  let started!: () => void;
+  const decideStarted = new Promise<void>((resolve) => (started = resolve));
+  let aborted!: () => void;
+  const abortSeen = new Promise<void>((resolve) => (aborted = resolve));
+  const { server, port } = await serve(async (request) => {
+    const signal = request.signal;
+    t.equal(signal.aborted, false);
+    t.equal(request.signal, signal, 'read twice, one signal');
+    signal.addEventListener('abort', () => aborted(), { once: true });
+    started();
+    await abortSeen;
+    return OK;
+  });
+  t.teardown(() => server.close());
+  await abandonedGet(port, decideStarted);
+  await abortSeen;
+  t.pass('the abort reached the listener');
+});
+
+t.test('a request answered normally never sees its signal abort, read or not', async (t) => {
+  const signals: AbortSignal[] = [];
+  const { server, port } = await serve(async (request) => {
+    if (signals.length === 0) signals.push(request.signal);
+    return OK;
+  });
+  t.teardown(() => server.close());
+  t.same(await get(port), { status: 200, body: 'ok' });
+  t.same(await get(port), { status: 200, body: 'ok' }, 'a decide that never reads the signal is answered too');
+  // The connection (agent: false) has closed after the answer: that is not a client going away.
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  t.equal(signals.length, 1);
+  t.equal(signals[0]?.aborted, false);
+});
+
+t.test('a request that finds every slot taken waits with its signal, and leaves the queue when the client goes', async (t) => {
+  let release!: () => void;
+  const hold = new Promise<void>((resolve) => (release = resolve));
+  let firstStarted!: () => void;
+  const first = new Promise<void>((resolve) => (firstStarted = resolve));
+  let decided = 0;
+  const { server, port } = await serve(
+    async () => {
+      decided += 1;
+      if (decided === 1) {
+        firstStarted();
+        await hold;
+      }
+      return OK;
+    },
+    { ...DEFAULT_HANDLER_LIMITS, maxConcurrentRequests: 1, maxQueuedRequests: 1 },
+  );
+  t.teardown(() => server.close());
+  const holder = get(port);
+  await first;
+  // Queued behind the holder, then abandoned: it must leave the queue, not take the slot later.
+  const queued = httpRequest({ host: '127.0.0.1', port, path: '/x', agent: false });
+  queued.on('error', () => undefined);
+  queued.end();
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  queued.destroy();
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  release();
+  t.same(await holder, { status: 200, body: 'ok' });
+  t.same(await get(port), { status: 200, body: 'ok' }, 'the slot came back');
+  t.equal(decided, 2, 'the abandoned request was never decided');
+});
