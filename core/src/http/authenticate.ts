@@ -37,7 +37,8 @@ export async function authenticate(strategy: AuthStrategy, request: CallerReques
 class StrategyRequest implements AuthRequest {
   readonly method: string;
   readonly headers: AuthRequest['headers'];
-  readonly adapterPrincipal?: null;
+  // `declare`: no class field, so the property is absent (not `undefined`) unless given.
+  declare readonly adapterPrincipal?: null;
   readonly #request: CallerRequest;
 
   constructor(request: CallerRequest, given: null | undefined) {

@@ -114,11 +114,12 @@ export async function sendNodeAnswer(
     res.destroy();
   };
   if (body.bytes !== undefined) {
-    // Held in memory (a cached small blob): written in one go, no stream to pipe. Once the
-    // socket has taken every byte (nothing left in Node's buffers) there is nothing to wait for;
-    // otherwise the client must read it within the idle timeout.
+    // Held in memory (a cached small blob): written in one go, no stream to pipe. Finished at
+    // once when the socket took every byte (nothing left in Node's buffers, and `end` not
+    // deferred by a wrapper such as compression); otherwise the client must read it within the
+    // idle timeout.
     res.end(body.bytes);
-    if (res.socket?.writableLength === 0) return;
+    if (res.writableFinished) return;
     res.setTimeout(idleTimeoutMs, onStall);
     await settled(res);
     res.off('timeout', onStall);

@@ -77,6 +77,8 @@ export function createRouteHandler<T>(profile: RouteProfile<T>): RouteHandler {
     const onClose = (): void => {
       if (!res.writableFinished) request.clientLeft();
     };
+    // A framework may call us after the connection closed (a slow middleware before ours).
+    if (res.destroyed) request.clientLeft();
     res.once('close', onClose);
     const method = request.method;
     let release: Release | undefined;

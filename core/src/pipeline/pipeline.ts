@@ -90,7 +90,7 @@ export class Pipeline<C> {
     return this;
   }
 
-  /** Runs the stages in order on the context. */
+  /** Runs the stages in order on the context (the promise's value is not part of the contract). */
   run(context: C): Promise<void> {
     const stages = (this.#snapshot ??= Object.freeze([...this.#stages]));
     // Plain functions returning each stage's own promise: no async wrapper per stage and per

@@ -144,11 +144,13 @@ function pausedGet(port: number): { resume: () => void; done: Promise<number> } 
 t.test('a body in memory is done once the socket has taken it, whether or not the client read it yet', async (t) => {
   const small = Buffer.alloc(4096, 3);
   const sent: Array<Promise<void>> = [];
-  const port = await serveBytes(t, small, () => undefined, sent);
+  const seen: { socket?: ServerResponse['socket'] } = {};
+  const port = await serveBytes(t, small, (res) => (seen.socket = res.socket), sent);
   const client = pausedGet(port);
   while (sent.length === 0) await new Promise((resolve) => setImmediate(resolve));
   await sent[0];
   t.pass('4 KiB fit in the socket: done before the client read a byte');
+  t.not(seen.socket?.timeout, 200, 'and no idle timer was armed on the connection for it');
   client.resume();
   t.equal(await client.done, small.length);
 
@@ -194,4 +196,32 @@ t.test('a body in memory the client does not read is cut off after the idle time
   const seen = await outcome;
   t.equal(seen.complete, false);
   t.ok(seen.length < bytes.length);
+});
+
+t.test('a body in memory whose end a wrapper defers (compression and the like) is waited for', async (t) => {
+  const bytes = Buffer.alloc(4096, 6);
+  const sent: Array<Promise<void>> = [];
+  let flush = (): void => undefined;
+  const port = await serveBytes(
+    t,
+    bytes,
+    (res) => {
+      // Like compression middleware: `end` returns at once and writes later.
+      const end = res.end.bind(res) as (chunk: Buffer) => ServerResponse;
+      res.end = ((chunk: Buffer) => {
+        flush = () => end(chunk);
+        return res;
+      }) as ServerResponse['end'];
+    },
+    sent,
+  );
+  const response = rawRequest(port, 'GET', '/');
+  while (sent.length === 0) await new Promise((resolve) => setImmediate(resolve));
+  let settled = false;
+  void sent[0]?.then(() => (settled = true));
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  t.equal(settled, false, 'nothing written yet: not done');
+  flush();
+  await sent[0];
+  t.equal((await response).body.length, bytes.length);
 });

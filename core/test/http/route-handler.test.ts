@@ -133,3 +133,37 @@ t.test('a request that finds every slot taken waits with its signal, and leaves 
   t.same(await get(port), { status: 200, body: 'ok' }, 'the slot came back');
   t.equal(decided, 2, 'the abandoned request was never decided');
 });
+
+t.test('a request handed over after its client left is answered as gone, and its signal is aborted', async (t) => {
+  let seen: AbortSignal | undefined;
+  let decided = 0;
+  const handler = createRouteHandler<string>({
+    route: (target) => target,
+    decide: async (request) => {
+      decided += 1;
+      seen = request.signal;
+      return OK;
+    },
+    challenge: 'Bearer realm="test"',
+    limits: DEFAULT_HANDLER_LIMITS,
+  });
+  let handled!: (result: { handled: boolean; destroyed: boolean }) => void;
+  const outcome = new Promise<{ handled: boolean; destroyed: boolean }>((resolve) => (handled = resolve));
+  // A slow middleware before ours: the handler is only called once the connection has closed.
+  const server = createServer((req, res) => {
+    res.once('close', () => {
+      void handler.handle(req, res).then((result) => handled({ handled: result, destroyed: res.destroyed }));
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  t.teardown(() => server.close());
+  const req = httpRequest({ host: '127.0.0.1', port: (server.address() as AddressInfo).port, path: '/x', agent: false });
+  req.on('error', () => undefined);
+  req.end();
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  req.destroy();
+  t.same(await outcome, { handled: true, destroyed: true });
+  t.equal(decided, 0, 'never decided: the client was gone before a slot was taken');
+  t.equal(seen, undefined);
+});

@@ -3,7 +3,11 @@ import type { Principal } from '../../policies/index.js';
 import type { MediaServices } from '../services.js';
 import type { OpenOptions, OpenResult, StatResult } from '../types.js';
 
-/** The context the `open` and `stat` pipelines' stages share. */
+/**
+ * The context the `open` and `stat` pipelines' stages share. `signal` may be an accessor (the
+ * facade reads it from the options only when a stage asks): a stage that copies the context with
+ * a spread must copy `signal` explicitly.
+ */
 export interface ReadContext {
   readonly services: MediaServices;
   readonly options: OpenOptions;
