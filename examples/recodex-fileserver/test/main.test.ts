@@ -86,7 +86,15 @@ t.test('--dir keeps the files; --htpasswd guards every route', async (t) => {
   const started = await start(['runserver', '0', '--directory', dir, '--htpasswd', htpasswd]);
   t.teardown(() => started.child.kill('SIGKILL'));
   t.equal(started.directory, dir);
-  const anonymous = await fetch(`${started.url}/submissions/kept`, { method: 'POST', body: submission() });
+  // The refusal comes before the body is read, with `Connection: close`. A body fetch streams
+  // (FormData) can still be on its way when the server closes, and the client then fails with
+  // EPIPE instead of reading the 401: send this one encoded, in the same write as the headers.
+  const encoded = new Response(submission());
+  const anonymous = await fetch(`${started.url}/submissions/kept`, {
+    method: 'POST',
+    body: Buffer.from(await encoded.arrayBuffer()),
+    headers: { 'content-type': encoded.headers.get('content-type') ?? '' },
+  });
   t.equal(anonymous.status, 401);
   t.match(anonymous.headers.get('www-authenticate'), /^Basic realm="ReCodEx fileserver"/);
   await anonymous.arrayBuffer();
