@@ -36,7 +36,8 @@ export function createRequestGate(limits: ResolvedHandlerLimits): RequestGate {
       return semaphore.tryAcquire();
     },
     busyAnswer() {
-      // The body of a refused upload is never read: close the connection rather than drain it.
+      // The body of a refused upload is never read: the connection closes (after a short
+      // lingering read of what is still arriving, lingering-close.ts), rather than draining it all.
       return jsonErrorAnswer('STOWAGE_BUSY', 'Too many requests in progress; retry later', { 'retry-after': retryAfter, connection: 'close' });
     },
   };

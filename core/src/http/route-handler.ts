@@ -5,6 +5,7 @@ import type { Principal } from '../policies/index.js';
 import type { Release } from '../semaphore.js';
 import type { ResolvedHandlerLimits } from './handler-limits.js';
 import { CLIENT_GONE, errorAnswer, type Decision } from './http-answer.js';
+import { arrivedAfterClosingAnswer, lingerAfterClosingAnswer } from './lingering-close.js';
 import { sendNodeAnswer } from './node-response.js';
 import type { HeaderBag } from './preconditions.js';
 import { NodeRouteRequest } from './node-route-request.js';
@@ -62,8 +63,9 @@ export interface RouteHandler {
 /**
  * The HTTP plumbing every profile shares, written once: the concurrency gate (`503` +
  * `Retry-After` before any I/O), client-gone aborts, the send idle cut-off (a socket timeout for
- * node:http, a stall guard on the fetch body), slots held until the body is sent, and answers
- * sent the same way on both entry points.
+ * node:http, a stall guard on the fetch body), slots held until the body is sent, a lingering
+ * close after an answer that leaves a request body unread on a closing node:http connection
+ * (`lingerAfterClosingAnswer`), and answers sent the same way on both entry points.
  */
 export function createRouteHandler<T>(profile: RouteProfile<T>): RouteHandler {
   const gate = createRequestGate(profile.limits);
@@ -73,6 +75,10 @@ export function createRouteHandler<T>(profile: RouteProfile<T>): RouteHandler {
   async function handle(req: IncomingMessage, res: ServerResponse, context: MediaHandlerContext = {}): Promise<boolean> {
     const target = profile.route(req.url ?? '/');
     if (target === undefined) return false;
+    if (arrivedAfterClosingAnswer(req)) {
+      res.destroy();
+      return true;
+    }
     const request = new NodeRouteRequest(req, context.principal);
     const onClose = (): void => {
       if (!res.writableFinished) request.clientLeft();
@@ -86,11 +92,10 @@ export function createRouteHandler<T>(profile: RouteProfile<T>): RouteHandler {
       // A free slot is taken at once; only a wait needs the signal (to leave the queue).
       release = request.gone ? undefined : gate.tryEnter();
       release ??= await gate.enter(request.signal);
-      if (release === undefined) {
-        await sendNodeAnswer(res, request.gone ? CLIENT_GONE : gate.busyAnswer(), method, challenge, sendIdleMs);
-        return true;
-      }
-      await sendNodeAnswer(res, await profile.decide(request, target), method, challenge, sendIdleMs);
+      const decision = release === undefined ? (request.gone ? CLIENT_GONE : gate.busyAnswer()) : await profile.decide(request, target);
+      // A closing answer to a body still arriving: read the rest after it, so the client sees it.
+      if (request.hasBody) lingerAfterClosingAnswer(req, res, decision);
+      await sendNodeAnswer(res, decision, method, challenge, sendIdleMs);
       return true;
     } catch (error) {
       // Unreachable by design (decide and sendNodeAnswer do not reject); kept so handle never rejects.

@@ -1,6 +1,7 @@
 import t from 'tap';
 import { bearer, httpFixture } from './helpers/http-fixture.js';
 import { rawRequest } from './helpers/media-server.js';
+import { streamedPost } from './helpers/uploading-client.js';
 
 t.test('POST <prefix> with uploads enabled stores the body and answers 201', async (t) => {
   const f = await httpFixture({ uploads: true });
@@ -40,6 +41,17 @@ t.test('a failed upload answers its JSON error and closes the connection', async
   t.equal(tooLarge.headers.connection, 'close');
   const noName = await rawRequest(f.port, 'POST', '/media', {}, 'x');
   t.equal(noName.status, 400);
+});
+
+t.test('a client streaming a refused upload reads the refusal, not a reset', async (t) => {
+  // 401 before the body is read, 413 in the middle of it: both close the connection, after
+  // reading the rest of what the client sends (lingering-close.ts).
+  const f = await httpFixture({ uploads: { maxFileBytes: 1024 * 1024 } });
+  t.teardown(() => f.server.close());
+  const outcomes: (number | string)[] = [];
+  for (let i = 0; i < 3; i++) outcomes.push(await streamedPost(f.port, '/media', 8 * 1024 * 1024, { authorization: 'Bearer nope-nope-nope-nope' }));
+  for (let i = 0; i < 3; i++) outcomes.push(await streamedPost(f.port, '/media', 8 * 1024 * 1024));
+  t.same(outcomes, [401, 401, 401, 413, 413, 413]);
 });
 
 t.test('handleWeb uploads too', async (t) => {
