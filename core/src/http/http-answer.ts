@@ -37,6 +37,17 @@ export const CLIENT_GONE = Symbol('stowage.http.client-gone');
 /** What deciding a request yields: an answer, or {@link CLIENT_GONE}. */
 export type Decision = HttpAnswer | typeof CLIENT_GONE;
 
+/**
+ * An error answer (status 400 or more) to a request that announced a body, which may be unread,
+ * with `Connection: close`: the rest of the body is then read for a bounded time after the answer
+ * (`lingerAfterClosingAnswer`), instead of all of it, however large, on a kept connection.
+ * Anything else is returned as it is.
+ */
+export function closingIfUnread(decision: Decision, hasBody: boolean): Decision {
+  if (decision === CLIENT_GONE || decision.status < 400 || !hasBody) return decision;
+  return { ...decision, headers: { ...decision.headers, connection: 'close' } };
+}
+
 /** Headers every error answer carries. */
 const ERROR_HEADERS = Object.freeze({
   'content-type': 'application/json; charset=utf-8',

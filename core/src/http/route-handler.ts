@@ -73,12 +73,13 @@ export function createRouteHandler<T>(profile: RouteProfile<T>): RouteHandler {
   const { challenge } = profile;
 
   async function handle(req: IncomingMessage, res: ServerResponse, context: MediaHandlerContext = {}): Promise<boolean> {
-    const target = profile.route(req.url ?? '/');
-    if (target === undefined) return false;
+    // Sent after an answer that closed the connection: never decided, nor passed on.
     if (arrivedAfterClosingAnswer(req)) {
       res.destroy();
       return true;
     }
+    const target = profile.route(req.url ?? '/');
+    if (target === undefined) return false;
     const request = new NodeRouteRequest(req, context.principal);
     const onClose = (): void => {
       if (!res.writableFinished) request.clientLeft();

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Backend } from '../backend.js';
 import { composeAuth } from '../http/auth/index.js';
 import { challengeFor } from '../http/authenticate.js';
-import { CLIENT_GONE, type Decision } from '../http/http-answer.js';
+import { closingIfUnread } from '../http/http-answer.js';
 import { createRouteHandler, type MediaHandlerContext } from '../http/route-handler.js';
 import { decideRecodex, type RecodexScope } from './recodex-decide.js';
 import { resolveRecodexOptions, type RecodexHandlerOptions } from './recodex-options.js';
@@ -24,12 +24,6 @@ export interface RecodexHandler {
   handle(req: IncomingMessage, res: ServerResponse, context?: RecodexHandlerContext): Promise<boolean>;
   /** Fetch API: a `Response`, or `null` for a URL outside the profile's routes. Never rejects. */
   handleWeb(request: Request, context?: RecodexHandlerContext): Promise<Response | null>;
-}
-
-/** An error answer to a request whose body may be unread closes the connection. */
-function closingIfUnread(decision: Decision, hasBody: boolean): Decision {
-  if (decision === CLIENT_GONE || decision.status < 400 || !hasBody) return decision;
-  return { ...decision, headers: { ...decision.headers, connection: 'close' } };
 }
 
 /**

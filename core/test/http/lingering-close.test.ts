@@ -4,7 +4,7 @@ import { connect, type AddressInfo, type Socket } from 'node:net';
 import t, { type Test } from 'tap';
 import { DEFAULT_HANDLER_LIMITS } from '../../src/http/handler-limits.js';
 import type { HttpAnswer } from '../../src/http/http-answer.js';
-import { lingerAfterClosingAnswer } from '../../src/http/lingering-close.js';
+import { lingerAfterClosingAnswer, MAX_LINGERING } from '../../src/http/lingering-close.js';
 import { createRouteHandler, type RouteRequest } from '../../src/http/route-handler.js';
 import { streamedPost } from './helpers/uploading-client.js';
 
@@ -36,6 +36,11 @@ function serveRoute(t: Test, decide: (request: RouteRequest) => Promise<HttpAnsw
     limits: DEFAULT_HANDLER_LIMITS,
   });
   return listen(t, (req, res) => void handler.handle(req, res));
+}
+
+/** Resolves once `text()` holds a whole answer head. */
+async function answered(socket: Socket, text: () => string): Promise<void> {
+  while (!text().includes('\r\n\r\n')) await once(socket, 'data');
 }
 
 /** A raw connection that sent a POST head announcing `length` bytes; `text` is what it has read. */
@@ -97,7 +102,7 @@ t.test('the connection closes once the rest of the body has arrived, unread by a
     return REFUSED;
   });
   const { socket, text } = await rawPost(t, port, 1024 * 1024);
-  await new Promise((resolve) => setTimeout(resolve, 50));
+  await answered(socket, text);
   t.match(text(), /^HTTP\/1\.1 401 /, 'the answer came first');
   // The rest of the body, then a second request that must never be answered.
   socket.write(Buffer.alloc(1024 * 1024, 1));
@@ -126,10 +131,52 @@ t.test('the client closing its side ends the lingering at once', async (t) => {
   });
   const { socket, text } = await rawPost(t, port, 1024 * 1024);
   socket.write(Buffer.alloc(1000, 1));
-  await new Promise((resolve) => setTimeout(resolve, 50));
+  await answered(socket, text);
   socket.end();
   await closed;
   t.match(text(), /^HTTP\/1\.1 401 /);
+});
+
+t.test('beyond MAX_LINGERING lingering connections, a closing answer closes at once', async (t) => {
+  const server = createServer((req, res) => {
+    lingerAfterClosingAnswer(req, res, REFUSED, 60_000);
+    res.writeHead(401, { connection: 'close', 'content-length': '0' }).end();
+  });
+  const accepted: Socket[] = [];
+  server.on('connection', (socket: Socket) => accepted.push(socket));
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  t.teardown(() => {
+    server.closeAllConnections();
+    server.close();
+  });
+  const port = (server.address() as AddressInfo).port;
+  for (let i = 0; i < MAX_LINGERING + 1; i++) {
+    const { socket, text } = await rawPost(t, port, 1024 * 1024);
+    await answered(socket, text);
+  }
+  // One more than the cap: that one is closed at once, the others still linger.
+  const last = accepted[MAX_LINGERING] as Socket;
+  if (!last.destroyed) await once(last, 'close');
+  t.equal(accepted.length, MAX_LINGERING + 1);
+  t.equal(accepted.slice(0, MAX_LINGERING).filter((socket) => socket.destroyed).length, 0);
+});
+
+t.test('an answer that keeps the connection after all gives the socket its own destroySoon back', async (t) => {
+  let restored!: (same: boolean) => void;
+  const seen = new Promise<boolean>((resolve) => (restored = resolve));
+  const { port } = await listen(t, (req, res) => {
+    const original = req.socket.destroySoon;
+    lingerAfterClosingAnswer(req, res, REFUSED);
+    t.not(req.socket.destroySoon, original, 'replaced for a closing answer');
+    // What goes out keeps the connection (a 500 replacing a refused header does).
+    res.on('close', () => restored(req.socket.destroySoon === original));
+    res.writeHead(500, { 'content-length': '0' }).end();
+  });
+  const { socket, text } = await rawPost(t, port, 1024 * 1024);
+  await answered(socket, text);
+  t.match(text(), /^HTTP\/1\.1 500 /);
+  t.equal(await seen, true);
 });
 
 t.test('nothing changes for a connection kept alive, or a body already read', async (t) => {

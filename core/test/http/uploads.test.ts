@@ -30,6 +30,7 @@ t.test('POST <prefix> with uploads enabled stores the body and answers 201', asy
   t.equal((await rawRequest(f.port, 'GET', '/media')).headers.allow, 'POST');
   const refused = await rawRequest(f.port, 'POST', '/media', { authorization: 'Bearer nope-nope-nope-nope' }, 'x');
   t.equal(refused.status, 401);
+  t.equal(refused.headers.connection, 'close', 'a refused body is not drained on a kept connection');
 });
 
 t.test('a failed upload answers its JSON error and closes the connection', async (t) => {
