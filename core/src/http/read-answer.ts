@@ -80,7 +80,9 @@ export async function readAnswer(
   prefix: string,
   deliveries: ReadonlyMap<string, DeliveryMode>,
 ): Promise<HttpAnswer> {
-  const options = new ReadOptions(request);
+  // The request is the facade's options as it is (principal and signal): no copy, and a signal
+  // created on first read stays unread by the downloads that never need it.
+  const options: OpenOptions = request;
   if (deliveries.size === 0 && isPlainRead(request.headers)) return plainReadAnswer(stowage, key, request, prefix, options);
   const described = await stowage.stat(key, options);
   if (described.kind === 'replaced') return redirectAnswer(prefix, described.location, described.entry);
@@ -102,21 +104,6 @@ export async function readAnswer(
     return { status: 200, headers };
   }
   return streamAnswer(stowage, described, headers, request, prefix);
-}
-
-/** The options of the facade's `open` / `stat`, reading the request's signal only when a stage asks for it. */
-class ReadOptions implements OpenOptions {
-  readonly principal: Principal | null;
-  readonly #request: ReadRequest;
-
-  constructor(request: ReadRequest) {
-    this.principal = request.principal;
-    this.#request = request;
-  }
-
-  get signal(): AbortSignal {
-    return this.#request.signal;
-  }
 }
 
 /** `true` without `Range` or validators: the whole body is sent (or a redirect), so one open decides it all. */
