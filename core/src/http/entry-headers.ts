@@ -96,9 +96,7 @@ const MAX_REMEMBERED_DISPOSITIONS = 4096;
  * for the validator subset, 304 answers: a new object the caller may add to.
  */
 export function entryHeaders(entry: CatalogEntry, cache: CacheDirectives): Record<string, string> {
-  const contentType = servedContentType(entry.contentType);
-  const essence = essenceOf(contentType);
-  const inline = isInlineType(essence);
+  const { contentType, inline, sandboxed } = presentationOf(entry.contentType);
   // One literal, no spread of the validators: built on every download.
   const headers: Record<string, string> = {
     'content-type': contentType,
@@ -109,8 +107,32 @@ export function entryHeaders(entry: CatalogEntry, cache: CacheDirectives): Recor
     'x-content-type-options': 'nosniff',
     'accept-ranges': 'bytes',
   };
-  if (!inline || SANDBOXED_INLINE.has(essence)) headers['content-security-policy'] = SANDBOX_CSP;
+  if (sandboxed) headers['content-security-policy'] = SANDBOX_CSP;
   return headers;
+}
+
+/** How a stored media type is served: the `Content-Type` sent, `inline` or not, and whether the sandbox CSP goes with it. */
+interface Presentation {
+  readonly contentType: string;
+  readonly inline: boolean;
+  readonly sandboxed: boolean;
+}
+
+/** Presentations already worked out, by stored type: a store holds few distinct types, asked on every download. */
+const PRESENTATIONS = new Map<string, Presentation>();
+const MAX_REMEMBERED_PRESENTATIONS = 1024;
+
+function presentationOf(stored: string): Presentation {
+  let presentation = PRESENTATIONS.get(stored);
+  if (presentation === undefined) {
+    const contentType = servedContentType(stored);
+    const essence = essenceOf(contentType);
+    const inline = isInlineType(essence);
+    presentation = Object.freeze({ contentType, inline, sandboxed: !inline || SANDBOXED_INLINE.has(essence) });
+    if (PRESENTATIONS.size >= MAX_REMEMBERED_PRESENTATIONS) PRESENTATIONS.clear();
+    PRESENTATIONS.set(stored, presentation);
+  }
+  return presentation;
 }
 
 /** The IMF-fixdate of an instant; the last one is remembered (a hot entry asks again and again). */

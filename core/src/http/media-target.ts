@@ -55,10 +55,14 @@ export function parseMediaTarget(target: string, prefix: string): MediaTarget {
   const rest = path.slice(prefix.length);
   if (rest === '' || (prefix === '' && rest === '/')) return { kind: 'collection' };
   const segments: string[] = [];
-  for (const raw of rest.slice(1).split('/')) {
-    const decoded = decodeSegment(raw);
+  // Split by hand: `String.prototype.split` is a runtime call, and this runs on every request.
+  for (let start = 1; start <= rest.length; ) {
+    const slash = rest.indexOf('/', start);
+    const end = slash === -1 ? rest.length : slash;
+    const decoded = decodeSegment(rest.slice(start, end));
     if (typeof decoded !== 'string') return decoded;
     segments.push(decoded);
+    start = end + 1;
   }
   const [first, second] = segments;
   if (segments.length === 2 && first !== undefined && second !== undefined) {
@@ -69,12 +73,21 @@ export function parseMediaTarget(target: string, prefix: string): MediaTarget {
 }
 
 function pathOf(target: string): string {
-  const query = target.search(/[?#]/);
-  return query === -1 ? target : target.slice(0, query);
+  const query = target.indexOf('?');
+  const fragment = target.indexOf('#');
+  const end = query === -1 ? fragment : fragment === -1 ? query : Math.min(query, fragment);
+  return end === -1 ? target : target.slice(0, end);
 }
+
+/**
+ * Printable ASCII but `%` (nothing to decode), `/` and `\`: such a segment decodes to itself, so
+ * the common request skips `decodeURIComponent` and the checks of the decoded value.
+ */
+const PLAIN_SEGMENT = /^[\x20-\x24\x26-\x2e\x30-\x5b\x5d-\x7e]+$/;
 
 function decodeSegment(raw: string): string | typeof NOT_FOUND | typeof BAD_REQUEST {
   if (raw === '') return NOT_FOUND;
+  if (PLAIN_SEGMENT.test(raw)) return raw === '.' || raw === '..' ? NOT_FOUND : raw;
   let decoded: string;
   try {
     decoded = decodeURIComponent(raw);

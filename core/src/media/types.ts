@@ -75,6 +75,11 @@ export type StatResult = ResolvedEntry | ReplacedEntry;
 /** An open entry: exactly `length` bytes from `offset` of the entry's content. */
 export interface OpenedEntry extends Omit<ResolvedEntry, 'kind'> {
   readonly kind: 'content';
+  /**
+   * The bytes. When they are held in memory (`bytes` set) this is a getter that creates the
+   * stream on first read, so a spread copy of the result (`{ ...opened }`) does not carry it:
+   * name the fields to copy.
+   */
   readonly stream: Readable;
   readonly offset: number;
   readonly length: number;

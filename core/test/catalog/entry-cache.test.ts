@@ -55,6 +55,22 @@ t.test('a found entry is answered from memory until its time is up', async (t) =
   t.equal((await short.getEntry(KEY))?.state, 'deleting', 'after the ttl the catalog is asked again');
 });
 
+t.test('a hit is the catalog entry field for field, frozen, in a copy nobody else holds', async (t) => {
+  const counting = await seeded();
+  const cached = new EntryCachingCatalog(counting.catalog, LONG);
+  const stored = await counting.inner.getEntry(KEY);
+  const first = await cached.getEntry(KEY);
+  const hit = await cached.getEntry(KEY);
+  t.equal(counting.lookups, 1);
+  t.same(hit, stored, 'every field, no more and no fewer');
+  t.same(Object.keys(hit ?? {}).sort(), Object.keys(stored ?? {}).sort());
+  t.ok(Object.isFrozen(hit));
+  t.not(hit, first, 'a new object per answer');
+  t.not(hit?.createdAt, first?.createdAt, 'with its own Date');
+  first?.createdAt.setTime(0);
+  t.same((await cached.getEntry(KEY))?.createdAt, stored?.createdAt, 'changing an answer changes nothing cached');
+});
+
 t.test('absences are never cached: an entry added elsewhere is found at once', async (t) => {
   const counting = new CountingCatalog();
   const cached = new EntryCachingCatalog(counting.catalog, LONG);

@@ -3,6 +3,9 @@ import contentDisposition from 'content-disposition';
 import fc from 'fast-check';
 import t from 'tap';
 import { asciiFallback, dispositionOf, SANDBOX_CSP, servedContentType } from '../../src/http/index.js';
+import { entryHeaders } from '../../src/http/entry-headers.js';
+import { cacheDirectivesFor } from '../../src/policies/index.js';
+import { entry } from '../helpers/catalog-rows.js';
 import { httpFixture } from './helpers/http-fixture.js';
 import { headerCount, rawRequest } from './helpers/media-server.js';
 
@@ -69,4 +72,22 @@ t.test('D21: active content is an attachment with a sandbox CSP; safe types are 
     t.match(String(res.headers['content-disposition']), /^inline; /, type);
     t.equal(res.headers['content-security-policy'], sandboxed ? SANDBOX_CSP : undefined);
   }
+});
+
+t.test('entry headers stay right for many stored types (what is remembered per type is bounded)', async (t) => {
+  const cache = cacheDirectivesFor(entry);
+  const expected = (stored: string): [string, string | undefined] => {
+    const served = servedContentType(stored);
+    const inline = served.startsWith('image/png') || served.startsWith('text/plain');
+    return [served, inline && !served.startsWith('text/plain') ? undefined : SANDBOX_CSP];
+  };
+  const types = ['image/png', 'text/plain', 'text/html', ...Array.from({ length: 1100 }, (_, index) => `application/x-t${index}`), 'image/png', 'text/html'];
+  let right = 0;
+  for (const contentType of types) {
+    const headers = entryHeaders({ ...entry, contentType, state: 'committed', replacedBy: null }, cache);
+    const [served, csp] = expected(contentType);
+    if (headers['content-type'] === served && headers['content-security-policy'] === csp) right++;
+    else t.fail(`${contentType}: ${JSON.stringify(headers)}`);
+  }
+  t.equal(right, types.length);
 });

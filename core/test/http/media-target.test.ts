@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import t from 'tap';
 import { MAX_REQUEST_TARGET_LENGTH, parseMediaTarget } from '../../src/http/media-target.js';
@@ -88,6 +89,41 @@ t.test('property: decoding a once-encoded name gives the name back', async (t) =
       const result = parseMediaTarget(`/media/${ID}/${encodeURIComponent(name)}`, '/media');
       return result.kind === 'file' && result.filename === name;
     }),
+  );
+  t.pass('checked');
+});
+
+/** The definition the parser implements: split the raw path, then decode every segment exactly once. */
+function referenceFileTarget(raw: string): unknown {
+  const segments: string[] = [];
+  for (const piece of raw.split('/')) {
+    if (piece === '') return { kind: 'invalid', status: 404 };
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(piece);
+    } catch {
+      return { kind: 'invalid', status: 400 };
+    }
+    if (/[\u0000-\u001f\u007f]/.test(decoded)) return { kind: 'invalid', status: 400 };
+    if (decoded === '.' || decoded === '..' || decoded.includes('/') || decoded.includes('\\')) return { kind: 'invalid', status: 404 };
+    segments.push(decoded);
+  }
+  return segments.length === 1 ? { kind: 'file', id: ID, filename: segments[0] } : { kind: 'invalid', status: 404 };
+}
+
+t.test('property: plain and encoded names parse as the decode-every-segment definition says', async (t) => {
+  const piece = fc.oneof(
+    fc.string({ minLength: 1, maxLength: 3, unit: fc.integer({ min: 0x20, max: 0x7e }).map((code) => String.fromCharCode(code)) }),
+    fc.constantFrom('.', '..', '/', '\\', '\u007f', '\u0001', 'é', '%2F', '%2e', '%5C', '%00', '%C3%A9', '%E0%A4%A', '%', '%zz', '%25', '?', '#'),
+  );
+  fc.assert(
+    fc.property(fc.array(piece, { minLength: 1, maxLength: 8 }), (pieces) => {
+      const raw = pieces.join('');
+      const cut = raw.search(/[?#]/);
+      const expected = referenceFileTarget(cut === -1 ? raw : raw.slice(0, cut));
+      return isDeepStrictEqual(parseMediaTarget(`/media/${ID}/${raw}`, '/media'), expected);
+    }),
+    { numRuns: 2000 },
   );
   t.pass('checked');
 });

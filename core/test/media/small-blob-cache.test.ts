@@ -66,6 +66,26 @@ t.test('small blobs are read from their backend once, then served from memory, r
   t.equal(backend.reads, 3, 'blobs over 64 KiB stream from the backend every time');
 });
 
+t.test('a result from memory is frozen, holds the bytes, and makes its stream once, when first asked', async (t) => {
+  const stowage = createStowage({ backends: createMemoryBackend(), salt: TEST_SALT });
+  t.teardown(() => stowage.close());
+  const put = await stowage.put({ filename: 'small.txt', source: [Buffer.from('0123456789')] }, { visibility: 'public' });
+  const opened = await stowage.open({ id: put.id, filename: 'small.txt' }, { range: { offset: 2, length: 5 } });
+  if (opened.kind !== 'content') throw new Error('expected content');
+  t.ok(Object.isFrozen(opened));
+  t.same(
+    { kind: opened.kind, filename: opened.entry.filename, offset: opened.offset, length: opened.length, etag: opened.cache.etag },
+    { kind: 'content', filename: 'small.txt', offset: 2, length: 5, etag: `"${opened.entry.sha256}"` },
+  );
+  t.equal(Buffer.from(opened.bytes ?? []).toString(), '23456', 'the range, held in memory');
+  t.throws(() => {
+    (opened as { offset: number }).offset = 0;
+  }, TypeError);
+  const stream = opened.stream;
+  t.equal(opened.stream, stream, 'the same stream on every read of the property');
+  t.equal((await readAll(stream)).toString(), '23456');
+});
+
 t.test('D27: a small blob that rotted on disk is LOST on its first read, never served', async (t) => {
   const fixture = mediaFixture();
   const put = await fixture.stowage.put({ filename: 'rot.txt', source: [Buffer.from('original bytes')] }, { visibility: 'public' });

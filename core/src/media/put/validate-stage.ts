@@ -11,11 +11,18 @@ function invalid(message: string): StowageError {
   return new StowageError('STOWAGE_INVALID_ARGUMENT', message);
 }
 
+/**
+ * One to 255 printable ASCII characters but `/` and `\`: a name {@link normalizePath} keeps as it
+ * is (ASCII is its own NFC form), checked without it on every download.
+ */
+const PLAIN_FILENAME = /^[\x20-\x2e\x30-\x5b\x5d-\x7e]{1,255}$/;
+
 /** Checks a filename is one path segment and returns its NFC form; `STOWAGE_INVALID_PATH` otherwise. */
 export function normalizeFilename(filename: unknown): string {
   if (typeof filename !== 'string' || filename === '') {
     throw new StowageError('STOWAGE_INVALID_PATH', 'a filename must be a non-empty string');
   }
+  if (filename !== '.' && filename !== '..' && PLAIN_FILENAME.test(filename)) return filename;
   const normalized = normalizePath(filename);
   if (normalized.includes('/') || normalized === '' || normalized !== filename.normalize('NFC')) {
     throw new StowageError('STOWAGE_INVALID_PATH', 'a filename must be one name, without "/"', { context: { path: normalized } });

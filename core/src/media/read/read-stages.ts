@@ -2,12 +2,13 @@ import { addAbortSignal, type Readable } from 'node:stream';
 import { abortedError } from '../../abort.js';
 import { keyString, type CatalogEntry } from '../../catalog/entry.js';
 import { readableFromBuffer } from '../../chunked-readable.js';
-import { cacheDirectivesFor } from '../../policies/index.js';
+import { cacheDirectivesFor, type CacheDirectives } from '../../policies/index.js';
 import type { Stage } from '../../pipeline/pipeline.js';
 import { resolveReadRange } from '../../range.js';
 import { isStowageError, StowageError } from '../../stowage-error.js';
 import { required } from '../layout.js';
 import { findVisibleEntry, followReplacements, requireAccess } from './lookup.js';
+import type { OpenedEntry } from '../types.js';
 import type { ReadContext } from './read-context.js';
 
 /** The `resolve` stage: finds the visible entry for the key, or `STOWAGE_NOT_FOUND`, before any backend I/O. */
@@ -99,6 +100,30 @@ async function readSmallBlob(context: ReadContext, entry: CatalogEntry): Promise
 }
 
 /**
+ * An `open` result whose bytes are already in memory (a small blob from the cache): its stream is
+ * created on first use only, since an HTTP answer writes `bytes` directly. Frozen; a class, not
+ * an object literal with a getter, which V8 builds on a slow path (on every such download).
+ */
+class HeldContent implements OpenedEntry {
+  readonly kind = 'content';
+  #stream: Readable | undefined;
+
+  constructor(
+    readonly entry: CatalogEntry,
+    readonly cache: CacheDirectives,
+    readonly offset: number,
+    readonly length: number,
+    readonly bytes: Buffer,
+  ) {
+    Object.freeze(this);
+  }
+
+  get stream(): Readable {
+    return (this.#stream ??= readableFromBuffer(this.bytes));
+  }
+}
+
+/**
  * The `read` stage of `open`: opens the blob on the shard recorded in the entry (never
  * recomputed) for the requested range. A blob that is missing or whose size disagrees with the
  * entry is `STOWAGE_LOST` (fsck marks it), never served. Small blobs come from the small-blob
@@ -118,19 +143,7 @@ export const readStage: Stage<ReadContext> = {
       const offset = range?.offset ?? 0;
       const length = range?.length ?? cached.length;
       const bytes = cached.subarray(offset, offset + length);
-      let stream: Readable | undefined;
-      context.result = Object.freeze({
-        kind: 'content',
-        entry,
-        cache: cacheDirectivesFor(entry, context.services.config.caching),
-        // Created on first use only: an HTTP answer writes `bytes` directly.
-        get stream(): Readable {
-          return (stream ??= readableFromBuffer(bytes));
-        },
-        offset,
-        length,
-        bytes,
-      });
+      context.result = new HeldContent(entry, cacheDirectivesFor(entry, context.services.config.caching), offset, length, bytes);
       await next();
       return;
     }
