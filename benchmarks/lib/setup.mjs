@@ -125,12 +125,14 @@ export async function startSubjects(selected, data, { nginx, cpuProfileDir }) {
     return app?.app.port;
   };
   let proxy;
+  let stowageListen;
   let reason;
   if (nginx === undefined) reason = 'nginx is not installed';
   else {
     try {
       const port = await freePort();
-      const config = writeNginxConfig({ dir: data.nginxDir, port, filesDir: data.filesDir, blobRoot: data.blobRoot, stowagePort: appPort('stowage'), barePort: appPort('bare') });
+      stowageListen = await freePort();
+      const config = writeNginxConfig({ dir: data.nginxDir, port, stowageListen, filesDir: data.filesDir, blobRoot: data.blobRoot, stowagePort: appPort('stowage'), barePort: appPort('bare') });
       proxy = await startNginx(nginx, config, port);
     } catch (error) {
       reason = `nginx did not start: ${error.message}`;
@@ -149,7 +151,8 @@ export async function startSubjects(selected, data, { nginx, cpuProfileDir }) {
       status: 'running',
       app: app?.app,
       pids: () => [...proxy.pids(), ...(app === undefined ? [] : app.pids())],
-      ...urlsFor(definition, data, proxy.port),
+      // Stowage behind the server block `stowage nginx-config` writes, on its own port.
+      ...urlsFor(definition, data, definition.behindNginx === 'stowage' ? stowageListen : proxy.port),
       stop: async () => app?.stop(),
     });
   }
