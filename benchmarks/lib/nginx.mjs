@@ -1,13 +1,13 @@
 // nginx from a private configuration in the run's work folder, on 127.0.0.1 only: static files
-// with sendfile under /static/ and the bare X-Accel app under /bare/ with its internal location,
-// and on a second port of the same nginx Stowage as operators run it: the server block
-// `stowage nginx-config` writes (its validators, security headers and ranges restored on the
-// file nginx sends). Started in the foreground as a child (`daemon off`), so its master and
+// with sendfile under /static/, and each X-Accel app behind the server block `stowage nginx-config`
+// writes, on a port of its own in the same nginx: Stowage as operators run it (nginx's validators
+// off; Stowage's validators, security headers and ranges restored on the file nginx sends), and
+// the bare app behind the same directives, so the X-Accel ratio compares the apps and not two
+// nginx configurations. Started in the foreground as a child (`daemon off`), so its master and
 // workers can be read from /proc; stopped with SIGQUIT.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { NGINX_HTTP_MAPS, parseServeConfig, renderNginxServerBlock } from '@stowage/cli';
 
 /** The nginx binary, or `undefined` when none is installed. */
 export function findNginx() {
@@ -29,10 +29,6 @@ export function nginxVersion(binary) {
   return `${result.stdout ?? ''}${result.stderr ?? ''}`.trim() || null;
 }
 
-function upstream(name, port) {
-  return `  upstream ${name} {\n    server 127.0.0.1:${port};\n    keepalive 64;\n  }\n`;
-}
-
 /** `text` indented by two spaces (inside the http block). */
 function indent(text) {
   return `${text
@@ -41,25 +37,42 @@ function indent(text) {
     .join('\n')}\n`;
 }
 
-const PROXY = 'proxy_http_version 1.1; proxy_set_header Connection ""; proxy_set_header Host $host;';
+/**
+ * An X-Accel app fronted by nginx: its app port, the port its server block listens on, its media
+ * prefix, and the internal prefix and folder of the files it redirects to.
+ * @typedef {{ appPort: number, listen: number, mediaPrefix: string, internalPrefix: string, root: string }} FrontedApp
+ */
 
 /**
- * The http-level map and the server block `stowage nginx-config` writes for the Stowage subject
- * (one local shard in x-accel mode at `blobRoot`, as `subjects/stowage.mjs` composes it),
- * listening on `listen` and proxying to the app on `appPort`.
+ * The server block `stowage nginx-config` writes for `app` (one local shard in x-accel mode), as
+ * `renderNginxServerBlock` builds it. The CLI is loaded only when an app is fronted.
  */
-function stowageServer(blobRoot, listen, appPort) {
-  const config = parseServeConfig({ host: '127.0.0.1', port: appPort, root: blobRoot, delivery: { mode: 'x-accel', internalPrefix: '/_blobs/default' } }, blobRoot);
-  return `${NGINX_HTTP_MAPS}\n${renderNginxServerBlock(config, { listen, upstream: `http://127.0.0.1:${appPort}` })}`;
+async function serverBlockFor(app) {
+  const { parseServeConfig, renderNginxServerBlock } = await import('@stowage/cli');
+  const config = parseServeConfig(
+    { host: '127.0.0.1', port: app.appPort, mediaPrefix: app.mediaPrefix, root: app.root, delivery: { mode: 'x-accel', internalPrefix: app.internalPrefix } },
+    app.root,
+  );
+  return renderNginxServerBlock(config, { listen: app.listen, upstream: `http://127.0.0.1:${app.appPort}` });
 }
 
 /**
- * Writes `<dir>/nginx.conf` and returns its path. `stowagePort`/`barePort` may be `undefined`
- * (that app did not start): its server or locations are left out. Stowage's server listens on
- * `stowageListen`.
+ * Writes `<dir>/nginx.conf` and resolves `{ file, failed }`. `apps` maps a name to a
+ * {@link FrontedApp} (an app that did not start is absent); an app whose server block cannot be
+ * built is left out and named in `failed` with the reason, and the rest still runs.
  */
-export function writeNginxConfig({ dir, port, stowageListen, filesDir, blobRoot, stowagePort, barePort }) {
+export async function writeNginxConfig({ dir, port, filesDir, apps }) {
   for (const sub of ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']) mkdirSync(join(dir, sub), { recursive: true });
+  const blocks = [];
+  const failed = new Map();
+  for (const [name, app] of Object.entries(apps)) {
+    try {
+      blocks.push(await serverBlockFor(app));
+    } catch (error) {
+      failed.set(name, `its nginx server block could not be built: ${error.message}`);
+    }
+  }
+  const { NGINX_HTTP_MAPS } = blocks.length === 0 ? { NGINX_HTTP_MAPS: '' } : await import('@stowage/cli');
   // As root the workers would otherwise switch to `nobody`, who cannot read the private folders.
   const user = process.getuid?.() === 0 ? 'user root;\n' : '';
   const text = `# Written by benchmarks/lib/nginx.mjs for one harness run; deleted with the run's folder.
@@ -84,27 +97,15 @@ http {
   fastcgi_temp_path ${join(dir, 'fastcgi')};
   uwsgi_temp_path ${join(dir, 'uwsgi')};
   scgi_temp_path ${join(dir, 'scgi')};
-${barePort === undefined ? '' : upstream('bare', barePort)}${stowagePort === undefined ? '' : indent(stowageServer(blobRoot, stowageListen, stowagePort))}  server {
+${blocks.length === 0 ? '' : indent([NGINX_HTTP_MAPS, ...blocks].join('\n'))}  server {
     listen 127.0.0.1:${port};
     location /static/ {
       alias ${filesDir}/;
     }
-${
-  barePort === undefined
-    ? ''
-    : `    location /bare/ {
-      ${PROXY}
-      proxy_pass http://bare;
-    }
-    location /_files/ {
-      internal;
-      alias ${filesDir}/;
-    }
-`
-}  }
+  }
 }
 `;
   const file = join(dir, 'nginx.conf');
   writeFileSync(file, text);
-  return file;
+  return { file, failed };
 }

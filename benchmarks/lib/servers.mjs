@@ -25,13 +25,19 @@ function tail(text, lines = 6) {
   return text.trim().split('\n').slice(-lines).join('\n');
 }
 
-/** A free TCP port on 127.0.0.1 (bound, read, released: a tiny race the harness accepts). */
-export async function freePort() {
-  const server = createServer();
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
+/** `count` distinct free ports on 127.0.0.1, all bound at once so they differ, then released (a tiny race with other programs, which the harness accepts). */
+export async function freePorts(count) {
+  const servers = [];
+  try {
+    for (let index = 0; index < count; index++) {
+      const server = createServer();
+      servers.push(server);
+      await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+    }
+    return servers.map((server) => server.address().port);
+  } finally {
+    await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  }
 }
 
 function track(child) {

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { runJsonChild, streamClient } from './measure.mjs';
 import { writeNginxConfig } from './nginx.mjs';
 import { FIXTURES, SUBJECTS } from './plan.mjs';
-import { freePort, startNginx, startNodeSubject } from './servers.mjs';
+import { freePorts, startNginx, startNodeSubject } from './servers.mjs';
 
 const SUBJECTS_DIR = fileURLToPath(new URL('../subjects/', import.meta.url));
 const SEED = fileURLToPath(new URL('./seed-stowage.mjs', import.meta.url));
@@ -124,16 +124,23 @@ export async function startSubjects(selected, data, { nginx, cpuProfileDir }) {
     const app = [...subjects.values()].find((subject) => subject.behindNginx === name && subject.status === 'running');
     return app?.app.port;
   };
+  // Each X-Accel app behind the server block `stowage nginx-config` writes, on a port of its own.
+  const frontedApps = {
+    stowage: { appPort: appPort('stowage'), mediaPrefix: '/media', internalPrefix: '/_blobs/default', root: data.blobRoot },
+    bare: { appPort: appPort('bare'), mediaPrefix: '/bare', internalPrefix: '/_files', root: data.filesDir },
+  };
+  for (const [name, app] of Object.entries(frontedApps)) if (app.appPort === undefined) delete frontedApps[name];
   let proxy;
-  let stowageListen;
   let reason;
+  let failed = new Map();
   if (nginx === undefined) reason = 'nginx is not installed';
   else {
     try {
-      const port = await freePort();
-      stowageListen = await freePort();
-      const config = writeNginxConfig({ dir: data.nginxDir, port, stowageListen, filesDir: data.filesDir, blobRoot: data.blobRoot, stowagePort: appPort('stowage'), barePort: appPort('bare') });
-      proxy = await startNginx(nginx, config, port);
+      const [port, ...listens] = await freePorts(1 + Object.keys(frontedApps).length);
+      for (const app of Object.values(frontedApps)) app.listen = listens.shift();
+      const written = await writeNginxConfig({ dir: data.nginxDir, port, filesDir: data.filesDir, apps: frontedApps });
+      failed = written.failed;
+      proxy = await startNginx(nginx, written.file, port);
     } catch (error) {
       reason = `nginx did not start: ${error.message}`;
     }
@@ -141,9 +148,11 @@ export async function startSubjects(selected, data, { nginx, cpuProfileDir }) {
   for (const definition of fronted) {
     const app = subjects.get(definition.id);
     if (app?.status === 'skipped') continue;
-    if (proxy === undefined) {
+    const fronting = definition.behindNginx === undefined ? undefined : frontedApps[definition.behindNginx];
+    const unbuilt = definition.behindNginx === undefined ? undefined : (failed.get(definition.behindNginx) ?? (fronting === undefined ? 'its app did not start' : undefined));
+    if (proxy === undefined || unbuilt !== undefined) {
       await app?.stop();
-      subjects.set(definition.id, { ...definition, status: 'skipped', reason });
+      subjects.set(definition.id, { ...definition, status: 'skipped', reason: unbuilt ?? reason });
       continue;
     }
     subjects.set(definition.id, {
@@ -151,8 +160,7 @@ export async function startSubjects(selected, data, { nginx, cpuProfileDir }) {
       status: 'running',
       app: app?.app,
       pids: () => [...proxy.pids(), ...(app === undefined ? [] : app.pids())],
-      // Stowage behind the server block `stowage nginx-config` writes, on its own port.
-      ...urlsFor(definition, data, definition.behindNginx === 'stowage' ? stowageListen : proxy.port),
+      ...urlsFor(definition, data, fronting?.listen ?? proxy.port),
       stop: async () => app?.stop(),
     });
   }

@@ -39,7 +39,7 @@ const MEDIA_TYPE = /^[A-Za-z0-9!#$&^_.+-]{1,127}\/[A-Za-z0-9!#$&^_.+-]{1,127}(?:
  * `; charset=utf-8`.
  */
 export function servedContentType(stored: string): string {
-  if (typeof stored !== 'string' || stored.length > 256 || !MEDIA_TYPE.test(stored)) return 'application/octet-stream';
+  if (typeof stored !== 'string' || stored.length > MAX_MEDIA_TYPE_LENGTH || !MEDIA_TYPE.test(stored)) return 'application/octet-stream';
   const essence = essenceOf(stored);
   if (essence.startsWith('text/') && !/;\s*charset=/i.test(stored)) return `${stored}; charset=utf-8`;
   return stored;
@@ -121,8 +121,12 @@ interface Presentation {
 /** Presentations already worked out, by stored type: a store holds few distinct types, asked on every download. */
 const PRESENTATIONS = new Map<string, Presentation>();
 const MAX_REMEMBERED_PRESENTATIONS = 1024;
+const MAX_MEDIA_TYPE_LENGTH = 256;
+const OPAQUE: Presentation = Object.freeze({ contentType: 'application/octet-stream', inline: false, sandboxed: true });
 
 function presentationOf(stored: string): Presentation {
+  // Longer values are never a valid type (they are served as application/octet-stream): not kept.
+  if (stored.length > MAX_MEDIA_TYPE_LENGTH) return OPAQUE;
   let presentation = PRESENTATIONS.get(stored);
   if (presentation === undefined) {
     const contentType = servedContentType(stored);

@@ -74,20 +74,22 @@ t.test('D21: active content is an attachment with a sandbox CSP; safe types are 
   }
 });
 
-t.test('entry headers stay right for many stored types (what is remembered per type is bounded)', async (t) => {
+t.test('entry headers stay right across many stored types, over-long ones included', async (t) => {
   const cache = cacheDirectivesFor(entry);
-  const expected = (stored: string): [string, string | undefined] => {
+  const expected = (stored: string): [string, string, string | undefined] => {
     const served = servedContentType(stored);
     const inline = served.startsWith('image/png') || served.startsWith('text/plain');
-    return [served, inline && !served.startsWith('text/plain') ? undefined : SANDBOX_CSP];
+    return [served, inline ? 'inline' : 'attachment', inline && !served.startsWith('text/plain') ? undefined : SANDBOX_CSP];
   };
-  const types = ['image/png', 'text/plain', 'text/html', ...Array.from({ length: 1100 }, (_, index) => `application/x-t${index}`), 'image/png', 'text/html'];
+  const longType = `image/png; x=${'a'.repeat(300)}`;
+  const types = ['image/png', 'text/plain', 'text/html', ...Array.from({ length: 1100 }, (_, index) => `application/x-t${index}`), 'image/png', 'text/html', longType, longType];
   let right = 0;
   for (const contentType of types) {
     const headers = entryHeaders({ ...entry, contentType, state: 'committed', replacedBy: null }, cache);
-    const [served, csp] = expected(contentType);
-    if (headers['content-type'] === served && headers['content-security-policy'] === csp) right++;
-    else t.fail(`${contentType}: ${JSON.stringify(headers)}`);
+    const [served, disposition, csp] = expected(contentType);
+    if (headers['content-type'] === served && headers['content-disposition']?.startsWith(`${disposition};`) && headers['content-security-policy'] === csp) right++;
+    else t.fail(`${contentType.slice(0, 40)}: ${JSON.stringify(headers)}`);
   }
   t.equal(right, types.length);
+  t.equal(servedContentType(longType), 'application/octet-stream', 'an over-long type is served as opaque bytes');
 });
