@@ -1,6 +1,7 @@
 import type { Catalog } from './catalog.js';
 import type { CatalogEntry, EntryAccess, EntryKey, EntryState, NewEntry } from './entry.js';
 import { ForwardingCatalog } from './forwarding-catalog.js';
+import { copyFrozenEntry, freezeEntry } from './validate.js';
 
 /** Bounds of the in-memory cache of catalog entries (see {@link withEntryCache}). */
 export interface EntryCacheOptions {
@@ -20,37 +21,6 @@ interface Cached {
   readonly until: number;
   /** Set by a hit, cleared when the evictor spares the entry once. */
   used: boolean;
-}
-
-/**
- * A snapshot nobody else holds: entries are frozen, but their `Date`s are not, so the cache keeps
- * its own copy and answers copies (the catalog contract: changing a result changes nothing). The
- * fields are those of {@link CatalogEntry}, written out: a literal V8 builds from a template, where
- * a spread is copied property by property (a hit is on every download).
- */
-function snapshotOf(entry: CatalogEntry): CatalogEntry {
-  return Object.freeze({
-    id: entry.id,
-    filename: entry.filename,
-    position: entry.position,
-    backend: entry.backend,
-    path: entry.path,
-    size: entry.size,
-    sha256: entry.sha256,
-    sha1: entry.sha1,
-    contentType: entry.contentType,
-    createdAt: new Date(entry.createdAt.getTime()),
-    plannedPath: entry.plannedPath,
-    author: entry.author,
-    saltKeyId: entry.saltKeyId,
-    visibility: entry.visibility,
-    // Frozen by the catalog contract, like the key below: shared, never copied.
-    readers: entry.readers,
-    writers: entry.writers,
-    expiresAt: entry.expiresAt === null ? null : new Date(entry.expiresAt.getTime()),
-    state: entry.state,
-    replacedBy: entry.replacedBy,
-  });
 }
 
 function cacheKey(key: EntryKey): string {
@@ -99,7 +69,9 @@ export class EntryCachingCatalog extends ForwardingCatalog {
       if (hit !== undefined) {
         if (hit.until > performance.now()) {
           hit.used = true;
-          return snapshotOf(hit.entry);
+          // Entries are frozen but their `Date`s are not: every answer gets its own (the catalog
+          // contract: changing a result changes nothing).
+          return copyFrozenEntry(hit.entry);
         }
         this.#entries.delete(name);
       }
@@ -113,7 +85,7 @@ export class EntryCachingCatalog extends ForwardingCatalog {
   #store(name: string, entry: CatalogEntry): void {
     if (this.#maxEntries === 0 || this.#ttlMs === 0) return;
     this.#entries.delete(name);
-    this.#entries.set(name, { entry: snapshotOf(entry), until: performance.now() + this.#ttlMs, used: false });
+    this.#entries.set(name, { entry: freezeEntry(entry), until: performance.now() + this.#ttlMs, used: false });
     // Oldest first; one used since the last pass is spared once (moved to the young end).
     while (this.#entries.size > this.#maxEntries) {
       const oldest = this.#entries.entries().next();
