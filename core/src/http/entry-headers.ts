@@ -125,8 +125,8 @@ const MAX_MEDIA_TYPE_LENGTH = 256;
 const OPAQUE: Presentation = Object.freeze({ contentType: 'application/octet-stream', inline: false, sandboxed: true });
 
 function presentationOf(stored: string): Presentation {
-  // Longer values are never a valid type (they are served as application/octet-stream): not kept.
-  if (stored.length > MAX_MEDIA_TYPE_LENGTH) return OPAQUE;
+  // Longer values (and non-strings) are never a valid type, served as application/octet-stream: not kept.
+  if (typeof stored !== 'string' || stored.length > MAX_MEDIA_TYPE_LENGTH) return OPAQUE;
   let presentation = PRESENTATIONS.get(stored);
   if (presentation === undefined) {
     const contentType = servedContentType(stored);

@@ -92,4 +92,6 @@ t.test('entry headers stay right across many stored types, over-long ones includ
   }
   t.equal(right, types.length);
   t.equal(servedContentType(longType), 'application/octet-stream', 'an over-long type is served as opaque bytes');
+  const untyped = entryHeaders({ ...entry, contentType: undefined as unknown as string, state: 'committed', replacedBy: null }, cache);
+  t.equal(untyped['content-type'], 'application/octet-stream', 'a row without a type (a catalog bug) is served as opaque bytes');
 });
