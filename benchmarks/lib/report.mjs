@@ -87,7 +87,7 @@ export function renderReport(run) {
   out.push('```sh', `npm run bench${run.options.quick ? ' -- --quick' : ''}   # = tsc -b && node benchmarks/run.mjs`, ...run.commands.map((c) => `# ${c}`), '```', '');
   out.push('## Method', '');
   out.push(
-    '- Every server runs as its own child process on 127.0.0.1 (port 0), started once for the whole run; nginx runs from a private configuration in the run\'s temporary folder and is stopped at the end.',
+    '- Every server runs as its own child process on 127.0.0.1 (port 0), started once for the whole run; nginx runs from a private configuration in the run\'s temporary folder, with each X-Accel app behind the server block `stowage nginx-config` writes (on a port of its own), and is stopped at the end.',
     '- Each round runs every scenario against every subject once, in an order rotated by one subject per round, so slow phases of the shared machine spread over all subjects; every subject gets the same number of rounds.',
     '- Before the rounds each subject is checked (each fixture downloaded and its SHA-256 compared, the 100 MiB one in full runs only; four uploads accepted), which also warms it up. A subject that does not start or fails the check is listed as skipped and never given numbers. Every measured download is also checked for its exact length.',
     '- Small files: wrk with one thread (the server keeps the other core). Large bodies and uploads: `benchmarks/lib/stream-client.mjs` in its own process, bounded in count and time; upload bodies are unique per upload (no deduplication).',
