@@ -4,7 +4,7 @@ import type { Principal } from '../policies/index.js';
 import type { AuthStrategy } from './auth/index.js';
 import { authenticate } from './authenticate.js';
 import type { HandlerSettings } from './handler-options.js';
-import { CLIENT_GONE, closingIfUnread, errorAnswer, isClientGone, jsonErrorAnswer, methodNotAllowed, type Decision, type HttpAnswer } from './http-answer.js';
+import { CLIENT_GONE, errorAnswer, isClientGone, jsonErrorAnswer, methodNotAllowed, type Decision, type HttpAnswer } from './http-answer.js';
 import type { MediaTarget } from './media-target.js';
 import { archiveAnswer } from './archive-answer.js';
 import { deleteAnswer } from './delete-answer.js';
@@ -38,13 +38,9 @@ const NOT_FOUND = (): HttpAnswer => jsonErrorAnswer('STOWAGE_NOT_FOUND', 'No suc
  *   `Allow: POST`); without uploads every request for the prefix itself → 404.
  * - Never rejects: failures become JSON error answers, a `STOWAGE_ABORTED` becomes
  *   {@link CLIENT_GONE}, anything unexpected a 500 `STOWAGE_INTERNAL`.
- * - An error answer to a request that announced a body carries `Connection: close`
- *   ({@link closingIfUnread}): a refused upload's body is never drained whole.
  */
 export function decide(scope: DecideScope, request: RouteRequest, target: Exclude<MediaTarget, { kind: 'outside' }>): Promise<Decision> {
-  const decided = decideTarget(scope, request, target).catch((error: unknown) => (isClientGone(error) ? CLIENT_GONE : errorAnswer(error, scope.challenge)));
-  // A request with a body is rare outside uploads: only it pays for the extra step.
-  return request.hasBody ? decided.then((decision) => closingIfUnread(decision, true)) : decided;
+  return decideTarget(scope, request, target).catch((error: unknown) => (isClientGone(error) ? CLIENT_GONE : errorAnswer(error, scope.challenge)));
 }
 
 /**

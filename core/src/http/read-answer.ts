@@ -83,7 +83,7 @@ export async function readAnswer(
   // The request is the facade's options as it is (principal and signal): no copy, and a signal
   // created on first read stays unread by the downloads that never need it.
   const options: OpenOptions = request;
-  if (deliveries.size === 0 && isPlainRead(request.headers)) return plainReadAnswer(stowage, key, request, prefix, options);
+  if (deliveries.size === 0 && isPlainRead(request.headers)) return plainReadAnswer(stowage, key, request, prefix);
   const described = await stowage.stat(key, options);
   if (described.kind === 'replaced') return redirectAnswer(prefix, described.location, described.entry);
   const { entry, cache } = described;
@@ -120,9 +120,8 @@ async function plainReadAnswer(
   key: EntryKey,
   request: ReadRequest,
   prefix: string,
-  options: OpenOptions,
 ): Promise<HttpAnswer> {
-  const opened = await stowage.open(key, options);
+  const opened = await stowage.open(key, request);
   if (opened.kind === 'replaced') return redirectAnswer(prefix, opened.location, opened.entry);
   const { entry, cache } = opened;
   if (entry.filename !== key.filename) {

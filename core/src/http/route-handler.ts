@@ -4,7 +4,7 @@ import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import type { Principal } from '../policies/index.js';
 import type { Release } from '../semaphore.js';
 import type { ResolvedHandlerLimits } from './handler-limits.js';
-import { CLIENT_GONE, errorAnswer, type Decision } from './http-answer.js';
+import { CLIENT_GONE, closingIfUnread, errorAnswer, type Decision } from './http-answer.js';
 import { arrivedAfterClosingAnswer, lingerAfterClosingAnswer } from './lingering-close.js';
 import { sendNodeAnswer } from './node-response.js';
 import type { HeaderBag } from './preconditions.js';
@@ -63,9 +63,11 @@ export interface RouteHandler {
 /**
  * The HTTP plumbing every profile shares, written once: the concurrency gate (`503` +
  * `Retry-After` before any I/O), client-gone aborts, the send idle cut-off (a socket timeout for
- * node:http, a stall guard on the fetch body), slots held until the body is sent, a lingering
- * close after an answer that leaves a request body unread on a closing node:http connection
- * (`lingerAfterClosingAnswer`), and answers sent the same way on both entry points.
+ * node:http, a stall guard on the fetch body), slots held until the body is sent, `Connection:
+ * close` on every error answer to a request that announced a body (`closingIfUnread`: a refused
+ * upload's body is never drained whole), a lingering close after an answer that leaves a request
+ * body unread on a closing node:http connection (`lingerAfterClosingAnswer`), and answers sent
+ * the same way on both entry points.
  */
 export function createRouteHandler<T>(profile: RouteProfile<T>): RouteHandler {
   const gate = createRequestGate(profile.limits);
@@ -93,7 +95,8 @@ export function createRouteHandler<T>(profile: RouteProfile<T>): RouteHandler {
       // A free slot is taken at once; only a wait needs the signal (to leave the queue).
       release = request.gone ? undefined : gate.tryEnter();
       release ??= await gate.enter(request.signal);
-      const decision = release === undefined ? (request.gone ? CLIENT_GONE : gate.busyAnswer()) : await profile.decide(request, target);
+      const decided = release === undefined ? (request.gone ? CLIENT_GONE : gate.busyAnswer()) : await profile.decide(request, target);
+      const decision = closingIfUnread(decided, request.hasBody);
       // A closing answer to a body still arriving: read the rest after it, so the client sees it.
       if (request.hasBody) lingerAfterClosingAnswer(req, res, decision);
       await sendNodeAnswer(res, decision, method, challenge, sendIdleMs);
@@ -118,17 +121,19 @@ export function createRouteHandler<T>(profile: RouteProfile<T>): RouteHandler {
       if (target === undefined) return null;
       release = await gate.enter(request.signal);
       if (release === undefined) return toWebResponse(request.signal.aborted ? CLIENT_GONE : gate.busyAnswer(), request.method);
-      const decision = await profile.decide(
+      const hasBody = request.body !== null;
+      const decided = await profile.decide(
         {
           method: request.method,
           headers: Object.fromEntries(request.headers),
           signal: request.signal,
           adapterPrincipal: context.principal,
           body: () => webBodyAsMessage(request),
-          hasBody: request.body !== null,
+          hasBody,
         },
         target,
       );
+      const decision = closingIfUnread(decided, hasBody);
       if (decision !== CLIENT_GONE && typeof decision.body === 'object' && decision.body.bytes === undefined && request.method !== 'HEAD') {
         // The slot is held until the body has been read to the end, failed, stalled or been cancelled.
         const stream = stallGuard(decision.body.stream, sendIdleMs);

@@ -2,7 +2,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Backend } from '../backend.js';
 import { composeAuth } from '../http/auth/index.js';
 import { challengeFor } from '../http/authenticate.js';
-import { closingIfUnread } from '../http/http-answer.js';
 import { createRouteHandler, type MediaHandlerContext } from '../http/route-handler.js';
 import { decideRecodex, type RecodexScope } from './recodex-decide.js';
 import { resolveRecodexOptions, type RecodexHandlerOptions } from './recodex-options.js';
@@ -55,7 +54,7 @@ export function createRecodexHandler(backend: Backend, options: RecodexHandlerOp
       const parsed = parseRecodexTarget(target, settings.prefix);
       return parsed.kind === 'outside' ? undefined : parsed;
     },
-    decide: async (request, target) => closingIfUnread(await decideRecodex(scope, request, target), request.hasBody),
+    decide: (request, target) => decideRecodex(scope, request, target),
     challenge: scope.challenge,
     limits: settings.limits,
   });
