@@ -105,12 +105,12 @@ t.test('chunkRecyclerOf finds the hook only on streams offering it', async (t) =
   t.equal(CHUNK_WRITTEN, Symbol.for('@stowage/core.chunk-written'), 'a registered symbol plugins can name');
 });
 
-/** A server sending one in-memory body through sendNodeAnswer with a 200 ms idle cut-off; `before` runs on the response first. */
-async function serveBytes(t: Test, bytes: Buffer, before: (res: ServerResponse) => void, sent: Array<Promise<void>>): Promise<number> {
+/** A server sending one in-memory body through sendNodeAnswer with an idle cut-off of `idleMs`; `before` runs on the response first. */
+async function serveBytes(t: Test, bytes: Buffer, before: (res: ServerResponse) => void, sent: Array<Promise<void>>, idleMs = 200): Promise<number> {
   const server = createServer((_req, res: ServerResponse) => {
     before(res);
     const answer: HttpAnswer = { status: 200, headers: { 'content-length': String(bytes.length) }, body: { stream: Readable.from([]), length: bytes.length, bytes } };
-    sent.push(sendNodeAnswer(res, answer, 'GET', 'Bearer', 200));
+    sent.push(sendNodeAnswer(res, answer, 'GET', 'Bearer', idleMs));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   t.teardown(() => {
@@ -120,7 +120,7 @@ async function serveBytes(t: Test, bytes: Buffer, before: (res: ServerResponse) 
   return (server.address() as AddressInfo).port;
 }
 
-/** A GET whose response is not read until `resume()`; `done` resolves with the body length read. */
+/** A GET whose response is not read until `resume()`; `done` resolves with the body length read, or rejects if the body never ends. */
 function pausedGet(port: number): { resume: () => void; done: Promise<number> } {
   let reading = false;
   let resume = (): void => {
@@ -131,6 +131,7 @@ function pausedGet(port: number): { resume: () => void; done: Promise<number> } 
       let length = 0;
       res.on('data', (chunk: Buffer) => (length += chunk.length));
       res.on('end', () => resolve(length));
+      res.on('close', () => reject(new Error(`the body was cut off after ${length} bytes`)));
       // 'data' listeners start the flow: pause unless the test already asked to read.
       if (!reading) res.pause();
       resume = () => res.resume();
@@ -154,10 +155,11 @@ t.test('a body in memory is done once the socket has taken it, whether or not th
   client.resume();
   t.equal(await client.done, small.length);
 
-  // 64 MiB cannot: the send waits for the client, and ends when it has read everything.
+  // 64 MiB cannot: the send waits for the client, and ends when it has read everything. The idle
+  // cut-off is far longer than the pause, so a slow machine cannot turn the wait into a cut-off.
   const large = Buffer.alloc(64 * 1024 * 1024, 4);
   const waiting: Array<Promise<void>> = [];
-  const largePort = await serveBytes(t, large, () => undefined, waiting);
+  const largePort = await serveBytes(t, large, () => undefined, waiting, 60_000);
   const slow = pausedGet(largePort);
   while (waiting.length === 0) await new Promise((resolve) => setImmediate(resolve));
   let settled = false;
