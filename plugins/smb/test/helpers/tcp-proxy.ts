@@ -77,12 +77,13 @@ export async function startProxy(targetPort: number): Promise<FaultProxy> {
       if (proxy.mode === 'black-hole' || proxy.mode === 'reset-next') return;
       // Whole messages are forwarded as they complete (chunks of one stay unsent until then).
       pending = Buffer.concat([pending, chunk]);
-      while (pending.length >= 4 + SMB2_HEADER_SIZE && pending.length >= 4 + (pending.readUInt32BE(0) & 0xffffff)) {
+      while (pending.length >= 4 && pending.length >= 4 + (pending.readUInt32BE(0) & 0xffffff)) {
         const message = pending.subarray(0, 4 + (pending.readUInt32BE(0) & 0xffffff));
         pending = pending.subarray(message.length);
-        const status = message.readUInt32LE(4 + 8);
-        statuses.push(status);
-        if (proxy.mode === 'interim' && status !== STATUS_PENDING && message.readUInt16LE(4 + 12) === COMMAND_CREATE) {
+        // A transport message too short for an SMB2 header (a NetBIOS keep-alive) is passed on as it is.
+        const status = message.length >= 4 + SMB2_HEADER_SIZE ? message.readUInt32LE(4 + 8) : undefined;
+        if (status !== undefined) statuses.push(status);
+        if (proxy.mode === 'interim' && status !== undefined && status !== STATUS_PENDING && message.readUInt16LE(4 + 12) === COMMAND_CREATE) {
           interimsSent += 1;
           client.write(interimBefore(message, 0x5000 + interimsSent));
         }
