@@ -1,4 +1,6 @@
+import { once } from 'node:events';
 import { request as httpRequest } from 'node:http';
+import { setTimeout as delay } from 'node:timers/promises';
 import fc from 'fast-check';
 import t from 'tap';
 import { throwIfAborted } from '../../src/abort.js';
@@ -154,9 +156,13 @@ t.test('a client gone before the answer is decided gets its socket destroyed, no
     release = resolve;
   });
   let sawAbort = false;
-  let entered: () => void = () => undefined;
-  const reached = new Promise<void>((resolve) => {
+  let entered: (signal: AbortSignal | undefined) => void = () => undefined;
+  const reached = new Promise<AbortSignal | undefined>((resolve) => {
     entered = resolve;
+  });
+  let looked: () => void = () => undefined;
+  const checked = new Promise<void>((resolve) => {
+    looked = resolve;
   });
   // A plain GET decides with one `open`.
   f.stowage.pipeline('open').use(
@@ -164,9 +170,10 @@ t.test('a client gone before the answer is decided gets its socket destroyed, no
       name: 'wait',
       run: async (context, next) => {
         if (context.key.filename !== 'a.txt') return next();
-        entered();
+        entered(context.signal);
         await gate;
         sawAbort = context.signal?.aborted === true;
+        looked();
         throwIfAborted(context.signal);
         await next();
       },
@@ -178,11 +185,12 @@ t.test('a client gone before the answer is decided gets its socket destroyed, no
   const req = httpRequest({ host: '127.0.0.1', port: server.port, path: f.url(key), agent: false });
   req.on('error', () => undefined);
   req.end();
-  await reached;
+  const signal = await reached;
   req.destroy();
-  await new Promise((resolve) => setTimeout(resolve, 20));
+  // The server notices the close when it next polls its sockets: wait for that (bounded), not a fixed time.
+  if (signal !== undefined && !signal.aborted) await Promise.race([once(signal, 'abort'), delay(10_000, undefined, { ref: false })]);
   release();
-  await new Promise((resolve) => setTimeout(resolve, 20));
+  await checked;
   t.equal(sawAbort, true, 'the request signal aborted when the client left');
   const other = await f.put('b.txt', 'b', { visibility: 'public' });
   t.equal((await rawRequest(server.port, 'GET', f.url(other))).status, 200, 'the server still answers');

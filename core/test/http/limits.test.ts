@@ -97,7 +97,9 @@ t.test('a queued request waits for the slot instead of failing', async (t) => {
   const holder = await stalledGet(server.port, target);
   backend.fault = undefined;
   const waiting = rawRequest(server.port, 'GET', target);
-  // Wait until the second request is queued: the third is then refused.
+  // Wait until the second request is queued (the handler takes its place in the queue as soon as
+  // it is handed the request): the third is then refused.
+  for (const deadline = Date.now() + 10_000; server.received() < 2 && Date.now() < deadline; ) await new Promise((resolve) => setImmediate(resolve));
   let third = await rawRequest(server.port, 'GET', target);
   t.equal(third.status, 503);
   holder.destroy();

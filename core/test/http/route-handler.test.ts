@@ -8,8 +8,16 @@ import { createRouteHandler, type RouteRequest } from '../../src/http/route-hand
 
 const OK: HttpAnswer = { status: 200, headers: { 'content-type': 'text/plain', 'content-length': '2' }, body: 'ok' };
 
-/** A node:http server over a one-route profile whose `decide` is the test's. */
-async function serve(decide: (request: RouteRequest) => Promise<HttpAnswer>, limits = DEFAULT_HANDLER_LIMITS): Promise<{ server: Server; port: number }> {
+/** A served request's response closing, as the server sees it (after the handler's own close listener ran). */
+type ServerClose = Promise<void>;
+
+/**
+ * A node:http server over a one-route profile whose `decide` is the test's. `closes` gets one
+ * promise per request, in arrival order, resolved when the server sees its response close: a
+ * test waits for that instead of guessing how long the server takes to notice a client leaving.
+ */
+async function serve(decide: (request: RouteRequest) => Promise<HttpAnswer>, limits = DEFAULT_HANDLER_LIMITS): Promise<{ server: Server; port: number; closes: ServerClose[] }> {
+  const closes: ServerClose[] = [];
   const handler = createRouteHandler<string>({
     route: (target) => (target.startsWith('/x') ? target : undefined),
     decide: (request) => decide(request),
@@ -17,13 +25,24 @@ async function serve(decide: (request: RouteRequest) => Promise<HttpAnswer>, lim
     limits,
   });
   const server = createServer((req, res) => {
+    // Registered before the handler's: when this resolves, the handler has seen the close too.
+    closes.push(once(res, 'close').then(() => undefined));
     void handler.handle(req, res).then((handled) => {
       if (!handled) res.writeHead(404).end();
     });
   });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
-  return { server, port: (server.address() as AddressInfo).port };
+  return { server, port: (server.address() as AddressInfo).port, closes };
+}
+
+/** Resolves once `condition` holds, checked every event-loop turn; rejects after 10 s. */
+async function until(condition: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`${what}: not within 10 s`);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
 }
 
 /** Sends a GET and destroys it once the server has started deciding (`started` resolves). */
@@ -53,10 +72,10 @@ t.test('a signal first read after the client left is already aborted', async (t)
   const decideStarted = new Promise<void>((resolve) => (started = resolve));
   let read!: (signal: AbortSignal) => void;
   const signalRead = new Promise<AbortSignal>((resolve) => (read = resolve));
-  const { server, port } = await serve(async (request) => {
+  const { server, port, closes } = await serve(async (request) => {
     started();
-    // Wait for the client to go away without touching the signal.
-    await new Promise((wait) => setTimeout(wait, 100));
+    // Wait for the server to see the client go away, without touching the signal.
+    await closes[0];
     read(request.signal);
     return OK;
   });
@@ -107,7 +126,7 @@ t.test('a request that finds every slot taken waits with its signal, and leaves 
   let firstStarted!: () => void;
   const first = new Promise<void>((resolve) => (firstStarted = resolve));
   let decided = 0;
-  const { server, port } = await serve(
+  const { server, port, closes } = await serve(
     async () => {
       decided += 1;
       if (decided === 1) {
@@ -125,9 +144,11 @@ t.test('a request that finds every slot taken waits with its signal, and leaves 
   const queued = httpRequest({ host: '127.0.0.1', port, path: '/x', agent: false });
   queued.on('error', () => undefined);
   queued.end();
-  await new Promise((resolve) => setTimeout(resolve, 50));
+  // Once the server has it (queued: the only slot is held), the client leaves; the slot is
+  // released only after the server has seen it go.
+  await until(() => closes.length === 2, 'the queued request reaching the server');
   queued.destroy();
-  await new Promise((resolve) => setTimeout(resolve, 50));
+  await closes[1];
   release();
   t.same(await holder, { status: 200, body: 'ok' });
   t.same(await get(port), { status: 200, body: 'ok' }, 'the slot came back');
@@ -158,10 +179,11 @@ t.test('a request handed over after its client left is answered as gone, and its
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   t.teardown(() => server.close());
+  const arrived = once(server, 'request');
   const req = httpRequest({ host: '127.0.0.1', port: (server.address() as AddressInfo).port, path: '/x', agent: false });
   req.on('error', () => undefined);
   req.end();
-  await new Promise((resolve) => setTimeout(resolve, 50));
+  await arrived;
   req.destroy();
   t.same(await outcome, { handled: true, destroyed: true });
   t.equal(decided, 0, 'never decided: the client was gone before a slot was taken');

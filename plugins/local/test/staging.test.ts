@@ -37,8 +37,11 @@ t.test('a temp file is private while it is written; the committed file gets file
     yield Buffer.from(' and the rest');
   }
   const pending = backend.write('file', slow());
-  await new Promise((resolve) => setTimeout(resolve, 50));
-  const temps = readdirSync(staging(root));
+  // The temp file appears after a few thread-pool calls: poll for it (bounded) rather than guess a time.
+  let temps = readdirSync(staging(root));
+  for (const deadline = Date.now() + 10_000; temps.length === 0 && Date.now() < deadline; temps = readdirSync(staging(root))) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
   t.equal(temps.length, 1);
   t.match(temps[0], /^[0-9a-f]{32}\.tmp$/, 'a random 128-bit name');
   t.equal(statSync(join(staging(root), temps[0] as string)).mode & 0o777, 0o600);

@@ -10,6 +10,8 @@ export interface MediaServer {
   readonly port: number;
   /** How many requests fell through to the server's own 418 (outside the prefix). */
   readonly passedThrough: () => number;
+  /** How many requests the server has handed to the handler so far. */
+  readonly received: () => number;
   close(): Promise<void>;
 }
 
@@ -32,7 +34,9 @@ export async function startMediaServer(
 ): Promise<MediaServer> {
   const handler = createHandler(stowage, options);
   let passed = 0;
+  let received = 0;
   const server = createServer((req, res) => {
+    received += 1;
     void handler.handle(req, res, contextOf(req.headers)).then((handled) => {
       if (!handled) {
         passed += 1;
@@ -47,6 +51,7 @@ export async function startMediaServer(
     server,
     port,
     passedThrough: () => passed,
+    received: () => received,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -32,10 +32,12 @@ t.test('the request flows only while the consumer asks, and stays paused after a
 
 t.test('a consumer waiting for data that does not come gets a client stall; a slow but steady body does not', async (t) => {
   const steady = new PassThrough();
-  const body = new GuardedBody(steady, 60);
+  // 12 writes 50 ms apart last twice the 300 ms limit, so the limit must be pushed back by each;
+  // the margin (250 ms) keeps a machine that stalls the test for a while from firing it.
+  const body = new GuardedBody(steady, 300);
   const feeding = (async () => {
-    for (let i = 0; i < 6; i++) {
-      await sleep(25);
+    for (let i = 0; i < 12; i++) {
+      await sleep(50);
       steady.write(Buffer.from('x'));
     }
     steady.end();
@@ -43,7 +45,7 @@ t.test('a consumer waiting for data that does not come gets a client stall; a sl
   let bytes = 0;
   for await (const chunk of body) bytes += (chunk as Buffer).length;
   await feeding;
-  t.equal(bytes, 6, 'data every 25 ms keeps a 60 ms idle limit from firing');
+  t.equal(bytes, 12, 'data every 50 ms keeps a 300 ms idle limit from firing');
 
   const stalled = new PassThrough();
   const waiting = new GuardedBody(stalled, 30);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { createHandler, createMemoryCatalog, createStowage, tokenAuth, type Catalog, type MediaHandler, type Stowage } from '@stowage/core';
+import { createHandler, createMemoryCatalog, createStowage, tokenAuth, type Catalog, type HandlerLimits, type MediaHandler, type Stowage } from '@stowage/core';
 import { ContractBackend } from './contract-backend.js';
 import type { RawResponse } from './raw-request.js';
 
@@ -49,8 +49,11 @@ export interface ContractFixture {
 /** The digits of the public entry. */
 export const DIGITS = '0123456789';
 
-/** Builds a fresh {@link ContractFixture} around the adapter `start` returns. */
-export async function contractFixture(start: (handler: MediaHandler) => Promise<HttpSubject>): Promise<ContractFixture> {
+/**
+ * Builds a fresh {@link ContractFixture} around the adapter `start` returns; the handler runs
+ * with {@link CONTRACT_LIMITS}, its `handler` limits overridden field by field by `handlerLimits`.
+ */
+export async function contractFixture(start: (handler: MediaHandler) => Promise<HttpSubject>, handlerLimits: Partial<HandlerLimits> = {}): Promise<ContractFixture> {
   const backend = new ContractBackend();
   const catalog = createMemoryCatalog();
   const stowage = createStowage({
@@ -73,7 +76,7 @@ export async function contractFixture(start: (handler: MediaHandler) => Promise<
   const handler = createHandler(stowage, {
     auth: [tokenAuth({ tokens: { [CONTRACT_TOKENS.alice]: 'alice', [CONTRACT_TOKENS.bob]: 'bob' } })],
     uploads: CONTRACT_LIMITS.uploads,
-    limits: CONTRACT_LIMITS.handler,
+    limits: { ...CONTRACT_LIMITS.handler, ...handlerLimits },
   });
   const subject = await start(handler);
   return {
@@ -132,5 +135,10 @@ export async function eventually(check: () => boolean | Promise<boolean>, what: 
 /** One case of the HTTP contract; each runs on a fresh {@link ContractFixture}. */
 export interface HttpContractCase {
   readonly name: string;
+  /**
+   * Handler limits this case needs instead of {@link CONTRACT_LIMITS}' (field by field): a case
+   * that holds responses open longer than the contract's send idle cut-off sets a longer one.
+   */
+  readonly handlerLimits?: Partial<HandlerLimits>;
   readonly run: (fixture: ContractFixture) => Promise<void>;
 }

@@ -41,7 +41,7 @@ export const HTTP_CONTRACT_CASES: readonly HttpContractCase[] = Object.freeze([
 export async function runHttpContract(t: TestHost, options: HttpContractOptions): Promise<void> {
   for (const contractCase of HTTP_CONTRACT_CASES) {
     await t.test(contractCase.name, {}, async () => {
-      const setup = await contractFixture(options.start);
+      const setup = await contractFixture(options.start, contractCase.handlerLimits);
       try {
         await contractCase.run(setup);
       } finally {

@@ -78,6 +78,9 @@ export const FAULT_CASES: readonly HttpContractCase[] = Object.freeze([
   },
   {
     name: 'D31: over the concurrency bound requests are 503 with Retry-After, and capacity comes back',
+    // The held responses stall from their first bytes: the contract's 1 s send idle cut-off would
+    // free their slots if opening all of them took longer than that on a busy machine.
+    handlerLimits: { sendIdleTimeoutMs: 60_000 },
     async run({ subject, put, backend }) {
       // Larger than the small-blob cache takes, so every request streams from the backend.
       const key = await put('held.bin', Buffer.alloc(128 * 1024, 4), 'public');
