@@ -13,6 +13,7 @@ import {
 import type { Stowage } from '../../src/media/stowage.js';
 import { FaultyReadBackend } from './helpers/faulty-read-backend.js';
 import { rawRequest, startMediaServer } from './helpers/media-server.js';
+import { until } from '../helpers/until.js';
 
 async function store(): Promise<{ stowage: Stowage; backend: FaultyReadBackend; target: string; big: string }> {
   const backend = new FaultyReadBackend();
@@ -99,7 +100,7 @@ t.test('a queued request waits for the slot instead of failing', async (t) => {
   const waiting = rawRequest(server.port, 'GET', target);
   // Wait until the second request is queued (the handler takes its place in the queue as soon as
   // it is handed the request): the third is then refused.
-  for (const deadline = Date.now() + 10_000; server.received() < 2 && Date.now() < deadline; ) await new Promise((resolve) => setImmediate(resolve));
+  await until(() => server.received() === 2, 'the second request reaching the handler');
   let third = await rawRequest(server.port, 'GET', target);
   t.equal(third.status, 503);
   holder.destroy();

@@ -5,6 +5,7 @@ import t from 'tap';
 import { DEFAULT_HANDLER_LIMITS } from '../../src/http/handler-limits.js';
 import type { HttpAnswer } from '../../src/http/http-answer.js';
 import { createRouteHandler, type RouteRequest } from '../../src/http/route-handler.js';
+import { until } from '../helpers/until.js';
 
 const OK: HttpAnswer = { status: 200, headers: { 'content-type': 'text/plain', 'content-length': '2' }, body: 'ok' };
 
@@ -34,15 +35,6 @@ async function serve(decide: (request: RouteRequest) => Promise<HttpAnswer>, lim
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   return { server, port: (server.address() as AddressInfo).port, closes };
-}
-
-/** Resolves once `condition` holds, checked every event-loop turn; rejects after 10 s. */
-async function until(condition: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within 10 s`);
-    await new Promise((resolve) => setImmediate(resolve));
-  }
 }
 
 /** Sends a GET and destroys it once the server has started deciding (`started` resolves). */
