@@ -100,6 +100,9 @@ t.test('the server block: one honouring download location, closed others, intern
       t.ok(unquote(match).endsWith('/') && unquote(alias).endsWith('/') && !unquote(alias).endsWith('//'), `${match}: slashes match`);
       t.match(body, /add_header ETag \$upstream_http_etag;/);
       t.match(body, /add_header Accept-Ranges \$stowage_partial_accept_ranges;/);
+      t.match(body, /^ {8}open_file_cache max=256 inactive=60s;$/m, `${match}: hot blobs kept open`);
+      t.match(body, /^ {8}open_file_cache_valid 30s;$/m);
+      t.notMatch(body, /open_file_cache_errors/, `${match}: a failed lookup is not cached`);
       continue;
     }
     t.match(body, /^ {8}proxy_pass http:\/\/stowage_8081;$/m, `${match}: proxy_pass to the upstream, without a URI`);
@@ -109,6 +112,7 @@ t.test('the server block: one honouring download location, closed others, intern
     t.equal(ignored.includes('X-Accel-Redirect'), match !== '"/media/"', `${match}: X-Accel-Redirect honoured only for downloads`);
     for (const header of ['X-Accel-Expires', 'X-Accel-Limit-Rate', 'X-Accel-Buffering', 'X-Accel-Charset']) t.ok(ignored.includes(header), `${match} ignores ${header}`);
     for (const header of ['X-Accel-Redirect', 'X-Accel-Limit-Rate', 'X-Sendfile']) t.match(body, new RegExp(`proxy_hide_header ${header};`));
+    t.notMatch(body, /open_file_cache/, `${match}: no file cache where nothing is a blob`);
   }
   t.match(found.get('"/_stowage/b/"'), /alias "\/srv\/b b\/";/);
   t.notMatch(block, /\/srv\/c/, 'a streamed shard has no internal location');

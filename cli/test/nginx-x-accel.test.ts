@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { rm, symlink, writeFile } from 'node:fs/promises';
+import { readdir, readFile, readlink, realpath, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import t from 'tap';
@@ -40,6 +40,20 @@ async function ask(url: string, init: RequestInit = {}): Promise<Answer> {
   const body = Buffer.from(await response.arrayBuffer());
   const headers = Object.fromEntries(ENTRY_HEADERS.map((name) => [name, response.headers.get(name)]));
   return { status: response.status, headers, names: [...response.headers.keys()], body };
+}
+
+/** Whether one of nginx's worker processes (the children of `master`) has `file` open. */
+async function workerHolds(master: number, file: string): Promise<boolean> {
+  for (const pid of await readdir('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+    // Fields after the command (which may hold spaces): state, then the parent's pid.
+    if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) !== master) continue;
+    for (const fd of await readdir(`/proc/${pid}/fd`).catch(() => [])) {
+      if ((await readlink(`/proc/${pid}/fd/${fd}`).catch(() => '')) === file) return true;
+    }
+  }
+  return false;
 }
 
 /** The X-Accel-Redirect Node answers for an entry (asked directly, with alice's token). */
@@ -224,6 +238,30 @@ t.test('X-Accel-Redirect delivery through a real nginx (RELIABILITY X1-X6)', ngi
     const answer = await ask(`${front}${location}`);
     t.equal(answer.status, 403, 'nginx refuses the link (disable_symlinks)');
     t.notOk(answer.body.toString().includes('outside every shard'), 'not the target of the link');
+  });
+
+  /** The blob file an internal URI names. */
+  const blobFile = (internal: string): Promise<string> => realpath(join(fixture.root, 'shards', internal.slice('/_stowage/'.length)));
+
+  t.test('nginx keeps a downloaded blob open for the next downloads (open_file_cache)', async (t) => {
+    const bytes = randomBytes(5000);
+    const location = await fixture.upload('hot.bin', bytes, 'public');
+    const blob = await blobFile(await internalUriOf(fixture, location));
+    t.notOk(await workerHolds(fixture.nginx.pid, blob), 'control: no worker has it open before a download');
+    for (let round = 0; round < 3; round += 1) t.same((await ask(`${front}${location}`)).body, bytes);
+    t.ok(await workerHolds(fixture.nginx.pid, blob), 'a worker still holds it after the downloads ended');
+  });
+
+  t.test('a blob missing on disk is a 404 from nginx, and served as soon as it is back (no failed lookup is cached)', async (t) => {
+    const bytes = randomBytes(6000);
+    const location = await fixture.upload('comes-back.bin', bytes, 'public');
+    const blob = await blobFile(await internalUriOf(fixture, location));
+    await rename(blob, `${blob}.away`);
+    t.equal((await ask(`${front}${location}`)).status, 404);
+    await rename(`${blob}.away`, blob);
+    const back = await ask(`${front}${location}`);
+    t.equal(back.status, 200);
+    t.same(back.body, bytes);
   });
 
   t.test('X6: denied requests are answered by Stowage, never with X-Accel-Redirect', async (t) => {

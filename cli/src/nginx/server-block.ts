@@ -19,6 +19,15 @@ const X_ACCEL_HEADERS = ['X-Accel-Redirect', 'X-Accel-Expires', 'X-Accel-Limit-R
 // `add_header ETag` and `Last-Modified` replace nginx's own validators of the file.
 const RESTORED_HEADERS = ['ETag', 'Last-Modified', 'X-Content-Type-Options', 'Content-Security-Policy'];
 
+/**
+ * The open-file cache of each internal location: descriptors kept per nginx worker (a small
+ * share of a default 1,024-descriptor limit), dropped after a minute unused, and checked against
+ * the file system again every 30 s (a blob removed by the collector is let go by then).
+ */
+const OPEN_FILE_CACHE_ENTRIES = 256;
+const OPEN_FILE_CACHE_INACTIVE = '60s';
+const OPEN_FILE_CACHE_VALID = '30s';
+
 /** The variable {@link NGINX_HTTP_MAPS} defines. */
 const PARTIAL_ACCEPT_RANGES = '$stowage_partial_accept_ranges';
 
@@ -86,6 +95,12 @@ function internalLocation(shard: ShardConfig, internalPrefix: string, root: stri
     '    internal;',
     `    alias ${nginxDirectory(root, `${field}.root`)};`,
     '    disable_symlinks on from=$document_root;',
+    // Blobs are content-addressed (a path always holds the same bytes), so nginx may keep a hot
+    // blob's descriptor open between requests instead of opening it, and with disable_symlinks
+    // each folder above it, for every download. Failed lookups are not cached (nginx's default):
+    // a blob that appears is served at once.
+    `    open_file_cache max=${OPEN_FILE_CACHE_ENTRIES} inactive=${OPEN_FILE_CACHE_INACTIVE};`,
+    `    open_file_cache_valid ${OPEN_FILE_CACHE_VALID};`,
     // Stowage answered If-None-Match / If-Modified-Since already; nginx's own validators of the
     // file (mtime, size) must not answer 304 for it.
     '    etag off;',
@@ -117,7 +132,9 @@ function location(match: string, comment: string, lines: readonly string[]): str
  * - One `internal;` location per x-accel shard: `location "<internalPrefix>/" { alias "<root>/"; }`
  *   with matching trailing slashes, symlinks refused below the root, nginx's validators off
  *   and Stowage's `ETag`, `Last-Modified`, `X-Content-Type-Options` and
- *   `Content-Security-Policy` restored, so the headers match the Node-served ones.
+ *   `Content-Security-Policy` restored, so the headers match the Node-served ones; an
+ *   `open_file_cache` of 256 descriptors per worker (blobs are content-addressed, so a kept
+ *   descriptor serves the bytes its path names; failed lookups are not cached).
  * - Downloads use `proxy_force_ranges on`: nginx owns the ranges of x-accel files (and does not
  *   repeat Node's `Accept-Ranges`).
  *
