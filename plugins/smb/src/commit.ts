@@ -45,10 +45,20 @@ export interface CommitTarget {
 
 /** How a commit retries, and where it reports what a broken connection leaves behind. */
 export interface CommitSettings {
+  /** Plain renames tried before the swap. */
   readonly attempts: number;
+  /** The first wait between them (doubling). */
   readonly firstDelayMs: number;
+  /**
+   * How long a swap waits for other writers' swaps of the same name to end (their marks to go)
+   * before `STOWAGE_BUSY`: a time, not a count, since writers queue behind each other.
+   */
+  readonly markWaitMs: number;
   readonly defer: (cleanup: Cleanup) => void;
 }
+
+/** The longest pause between two tries for the swap mark. */
+const LONGEST_MARK_PAUSE_MS = 200;
 
 /** The name of the mark that says "a swap of `name` is in progress" (delete-on-close, so it never outlives its writer's connection). */
 export function swapMarkOf(name: string): string {
@@ -67,7 +77,8 @@ export type CommitOutcome = 'committed' | 'overtaken';
  * there (see the module description).
  *
  * @throws StowageError `STOWAGE_IS_A_DIRECTORY` (a directory took the name), `STOWAGE_BUSY` (the
- *   old file cannot be moved aside: it is open without `FILE_SHARE_DELETE`); SmbError otherwise.
+ *   old file cannot be moved aside: it is open without `FILE_SHARE_DELETE`; or other writers'
+ *   swaps of the name went on for `markWaitMs`); SmbError otherwise.
  */
 export async function commitRename(
   connection: SmbConnection,
@@ -105,8 +116,9 @@ async function directoryAt(connection: SmbConnection, path: string): Promise<boo
 }
 
 async function openMark(connection: SmbConnection, target: CommitTarget, settings: CommitSettings): Promise<Buffer> {
-  let wait = settings.firstDelayMs;
-  for (let attempt = 1; ; attempt++) {
+  const deadline = Date.now() + settings.markWaitMs;
+  let wait = Math.max(1, settings.firstDelayMs);
+  for (;;) {
     try {
       const mark = await open(connection, {
         path: joinShare(target.parent, swapMarkOf(target.name)),
@@ -117,11 +129,15 @@ async function openMark(connection: SmbConnection, target: CommitTarget, setting
       });
       return mark.fileId;
     } catch (error) {
-      // Another writer is swapping the same name: wait for it.
-      if (!hasStatus(error, 'NT_STATUS_OBJECT_NAME_COLLISION') || attempt >= settings.attempts * 4) throw error;
+      // Another writer is swapping the same name: wait for it, as long as the settings allow.
+      if (!hasStatus(error, 'NT_STATUS_OBJECT_NAME_COLLISION')) throw error;
+      const left = deadline - Date.now();
+      if (left <= 0) {
+        throw new StowageError('STOWAGE_BUSY', 'Other writers kept replacing this file', { cause: error, retryAfterMs: 1000 });
+      }
+      await delay(Math.min(wait, left));
     }
-    await delay(wait);
-    wait = Math.min(wait * 2, 200);
+    wait = Math.min(wait * 2, LONGEST_MARK_PAUSE_MS);
   }
 }
 

@@ -40,7 +40,8 @@ export interface SmbBackendOptions {
    * The deadline of each SMB operation on the wire (one request and its answer: an open, a
    * 64 KiB read or write, a rename). When it passes, the operation fails with
    * `STOWAGE_TIMEOUT` and the connection is dropped (its state is unknown); a whole transfer is
-   * bounded by the caller (a `timeoutLayer` or an abort signal). @defaultValue 30000
+   * bounded by the caller (a `timeoutLayer` or an abort signal). It also bounds how long a
+   * commit waits for other writers swapping the same file (then `STOWAGE_BUSY`). @defaultValue 30000
    */
   readonly operationTimeoutMs?: number;
   /** Requests outstanding at once on one connection (64 KiB each for reads and writes); a transfer uses half. @defaultValue 32 */

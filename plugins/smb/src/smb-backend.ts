@@ -270,6 +270,8 @@ export class SmbBackend implements Backend {
       window: Math.max(1, Math.floor(this.options.requestsInFlight / 2)),
       attempts: this.options.renameAttempts,
       firstDelayMs: this.options.renameRetryDelayMs,
+      // Queued behind other writers of the same name: as long as one request may take.
+      markWaitMs: this.options.operationTimeoutMs,
       defer: (cleanup) => this.session.defer(cleanup),
       context,
     };

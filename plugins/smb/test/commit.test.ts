@@ -55,7 +55,7 @@ await t.test('commits over files held open', sambaRequirement(), async (t) => {
     });
     const target = new ShareLayout(['commit']).locate('held.bin');
     const deferred: unknown[] = [];
-    const settings = { verify: 'digest' as const, window: 4, attempts: 2, firstDelayMs: 5, defer: (cleanup: unknown) => deferred.push(cleanup), context: {} };
+    const settings = { verify: 'digest' as const, window: 4, attempts: 2, firstDelayMs: 5, markWaitMs: 5000, defer: (cleanup: unknown) => deferred.push(cleanup), context: {} };
     const error = await expectCode(upload(holder, target, [patternBytes(100_000, 4)], {}, settings, async () => undefined), 'STOWAGE_BUSY');
     t.ok(error.retryable, 'retryable');
     t.equal(sha256(await readFile(backend, 'held.bin')), sha256(original), 'the old content is intact');
@@ -64,6 +64,44 @@ await t.test('commits over files held open', sambaRequirement(), async (t) => {
     await closeQuietly(holder, handle.fileId);
     t.same(await privateFiles(), [], 'no partial upload is left');
     t.same(deferred, [], 'nothing was owed to a later connection');
+  });
+
+  await t.test('a swap waits for another writer swapping the same name, up to markWaitMs, then is BUSY', async (t) => {
+    const original = patternBytes(80_000, 15);
+    await backend.write('queued.bin', [original]);
+    const name = storedNameOf('queued.bin').name;
+    // The target open on the upload's own connection forces the swap, and another writer's
+    // mark is in place (held open, delete-on-close, as a swapping writer holds it).
+    const held = await open(holder, {
+      path: `commit\\${name}`,
+      access: Access.READ_DATA | Access.SYNCHRONIZE,
+      share: Share.ALL,
+      disposition: Disposition.OPEN,
+      options: CreateOption.NON_DIRECTORY_FILE,
+    });
+    const mark = await open(holder, {
+      path: `commit\\${swapMarkOf(name)}`,
+      access: Access.DELETE | Access.READ_ATTRIBUTES | Access.SYNCHRONIZE,
+      share: Share.ALL,
+      disposition: Disposition.CREATE,
+      options: CreateOption.NON_DIRECTORY_FILE | 0x1000,
+    });
+    const target = new ShareLayout(['commit']).locate('queued.bin');
+    const settings = { verify: 'digest' as const, window: 4, attempts: 1, firstDelayMs: 5, markWaitMs: 400, defer: () => undefined, context: {} };
+    const started = Date.now();
+    const error = await expectCode(upload(holder, target, [patternBytes(80_000, 16)], {}, settings, async () => undefined), 'STOWAGE_BUSY');
+    t.ok(error.retryable, 'retryable');
+    t.ok(Date.now() - started >= 400, 'it waited markWaitMs, not a number of tries');
+    t.equal(sha256(await readFile(backend, 'queued.bin')), sha256(original), 'the old content is intact');
+    // The other writer's swap ends while this one waits: this one goes on and commits.
+    const replacement = patternBytes(80_000, 17);
+    const waiting = upload(holder, target, [replacement], {}, { ...settings, markWaitMs: 10_000 }, async () => undefined);
+    await delay(150);
+    await closeQuietly(holder, mark.fileId);
+    await waiting;
+    t.equal(sha256(await readFile(backend, 'queued.bin')), sha256(replacement), 'the waiting write committed');
+    await closeQuietly(holder, held.fileId);
+    await until(async () => (await privateFiles()).length === 0, 'the old file, partials and marks to go');
   });
 
   await t.test('a lookup that meets a swap in progress waits for it instead of reporting the file missing', async (t) => {
