@@ -21,8 +21,9 @@ const RESTORED_HEADERS = ['ETag', 'Last-Modified', 'X-Content-Type-Options', 'Co
 
 /**
  * The open-file cache of each internal location: descriptors kept per nginx worker (a small
- * share of a default 1,024-descriptor limit), dropped after a minute unused, and checked against
- * the file system again every 30 s (a blob removed by the collector is let go by then).
+ * share of a default 1,024-descriptor limit), closed after a minute unused, and checked against
+ * the file system again when used more than 30 s after the last check (a blob the collector
+ * removed is let go then, or after its unused minute).
  */
 const OPEN_FILE_CACHE_ENTRIES = 256;
 const OPEN_FILE_CACHE_INACTIVE = '60s';

@@ -25,6 +25,17 @@ await t.test('commits over files held open', sambaRequirement(), async (t) => {
   t.teardown(() => holder.destroy());
   const folder = join(server.sharePath, 'commit');
   const privateFiles = async (): Promise<string[]> => (await readdir(folder)).filter((name) => name.startsWith('.%-'));
+  /** Creates the swap mark of the stored `name` on the holder connection, held as a swapping writer holds it (delete-on-close). */
+  const holdSwapMark = async (name: string): Promise<Buffer> => {
+    const mark = await open(holder, {
+      path: `commit\\${swapMarkOf(name)}`,
+      access: Access.DELETE | Access.READ_ATTRIBUTES | Access.SYNCHRONIZE,
+      share: Share.ALL,
+      disposition: Disposition.CREATE,
+      options: CreateOption.NON_DIRECTORY_FILE | 0x1000,
+    });
+    return mark.fileId;
+  };
 
   await t.test('a file being downloaded is replaced: the download keeps the old bytes, nothing is left behind', async (t) => {
     const before = patternBytes(2_000_000, 1);
@@ -79,13 +90,7 @@ await t.test('commits over files held open', sambaRequirement(), async (t) => {
       disposition: Disposition.OPEN,
       options: CreateOption.NON_DIRECTORY_FILE,
     });
-    const mark = await open(holder, {
-      path: `commit\\${swapMarkOf(name)}`,
-      access: Access.DELETE | Access.READ_ATTRIBUTES | Access.SYNCHRONIZE,
-      share: Share.ALL,
-      disposition: Disposition.CREATE,
-      options: CreateOption.NON_DIRECTORY_FILE | 0x1000,
-    });
+    const mark = await holdSwapMark(name);
     const target = new ShareLayout(['commit']).locate('queued.bin');
     const settings = { verify: 'digest' as const, window: 4, attempts: 1, firstDelayMs: 5, markWaitMs: 400, defer: () => undefined, context: {} };
     const started = Date.now();
@@ -97,7 +102,7 @@ await t.test('commits over files held open', sambaRequirement(), async (t) => {
     const replacement = patternBytes(80_000, 17);
     const waiting = upload(holder, target, [replacement], {}, { ...settings, markWaitMs: 10_000 }, async () => undefined);
     await delay(150);
-    await closeQuietly(holder, mark.fileId);
+    await closeQuietly(holder, mark);
     await waiting;
     t.equal(sha256(await readFile(backend, 'queued.bin')), sha256(replacement), 'the waiting write committed');
     await closeQuietly(holder, held.fileId);
@@ -107,13 +112,7 @@ await t.test('commits over files held open', sambaRequirement(), async (t) => {
   await t.test('a lookup that meets a swap in progress waits for it instead of reporting the file missing', async (t) => {
     await writeFile(backend, 'swapped.txt', 'swapped');
     const name = storedNameOf('swapped.txt').name;
-    const mark = await open(holder, {
-      path: `commit\\${swapMarkOf(name)}`,
-      access: Access.DELETE | Access.READ_ATTRIBUTES | Access.SYNCHRONIZE,
-      share: Share.ALL,
-      disposition: Disposition.CREATE,
-      options: CreateOption.NON_DIRECTORY_FILE | 0x1000,
-    });
+    const mark = await holdSwapMark(name);
     const moved = await openForRename(holder, `commit\\${name}`);
     await renameHandle(holder, moved.fileId, 'commit\\.%-old-test', false);
     let settled = false;
@@ -125,7 +124,7 @@ await t.test('commits over files held open', sambaRequirement(), async (t) => {
     t.notOk(settled, 'the lookup is still waiting while the name is missing and marked');
     await renameHandle(holder, moved.fileId, `commit\\${name}`, false);
     await closeQuietly(holder, moved.fileId);
-    await closeQuietly(holder, mark.fileId);
+    await closeQuietly(holder, mark);
     t.equal((await stat).size, 7, 'stat finds the file once the swap is over');
     t.equal((await read).toString(), 'swapped', 'so does read');
     await expectCode(backend.stat('never-there'), 'STOWAGE_NOT_FOUND', 'a miss without a mark is final');
