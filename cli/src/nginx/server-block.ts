@@ -20,10 +20,10 @@ const X_ACCEL_HEADERS = ['X-Accel-Redirect', 'X-Accel-Expires', 'X-Accel-Limit-R
 const RESTORED_HEADERS = ['ETag', 'Last-Modified', 'X-Content-Type-Options', 'Content-Security-Policy'];
 
 /**
- * The open-file cache of each internal location: descriptors kept per nginx worker (a small
- * share of a default 1,024-descriptor limit), closed after a minute unused, and checked against
- * the file system again when used more than 30 s after the last check (a blob the collector
- * removed is let go then, or after its unused minute).
+ * The open-file cache of each internal location (one cache per location and worker): at most 256
+ * descriptors, a small share of a default 1,024-descriptor limit; an entry used more than 30 s
+ * after its last check is checked against the file system again. nginx has no timer: entries
+ * unused for a minute are closed as later downloads through the location finish, or at a reload.
  */
 const OPEN_FILE_CACHE_ENTRIES = 256;
 const OPEN_FILE_CACHE_INACTIVE = '60s';
@@ -100,6 +100,8 @@ function internalLocation(shard: ShardConfig, internalPrefix: string, root: stri
     // blob's descriptor open between requests instead of opening it, and with disable_symlinks
     // each folder above it, for every download. Failed lookups are not cached (nginx's default):
     // a blob that appears is served at once.
+    '    # Hot blobs kept open. On a network mount (CIFS, NFS) remove these two lines: a kept',
+    '    # descriptor holds the server-side file open, and a removed blob with it.',
     `    open_file_cache max=${OPEN_FILE_CACHE_ENTRIES} inactive=${OPEN_FILE_CACHE_INACTIVE};`,
     `    open_file_cache_valid ${OPEN_FILE_CACHE_VALID};`,
     // Stowage answered If-None-Match / If-Modified-Since already; nginx's own validators of the
@@ -134,8 +136,9 @@ function location(match: string, comment: string, lines: readonly string[]): str
  *   with matching trailing slashes, symlinks refused below the root, nginx's validators off
  *   and Stowage's `ETag`, `Last-Modified`, `X-Content-Type-Options` and
  *   `Content-Security-Policy` restored, so the headers match the Node-served ones; an
- *   `open_file_cache` of 256 descriptors per worker (blobs are content-addressed, so a kept
- *   descriptor serves the bytes its path names; failed lookups are not cached).
+ *   `open_file_cache` of 256 descriptors per location and worker (blobs are content-addressed,
+ *   so a kept descriptor serves the bytes its path named at its last check; failed lookups are
+ *   not cached).
  * - Downloads use `proxy_force_ranges on`: nginx owns the ranges of x-accel files (and does not
  *   repeat Node's `Accept-Ranges`).
  *

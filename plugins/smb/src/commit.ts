@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
-import { StowageError } from '@stowage/core';
+import { abortedError, StowageError, throwIfAborted } from '@stowage/core';
 import { isDirectory } from './entries.js';
 import { PRIVATE_PREFIX } from './name-encoding.js';
 import { joinShare } from './share-layout.js';
@@ -54,11 +54,18 @@ export interface CommitSettings {
    * before `STOWAGE_BUSY`: a time, not a count, since writers queue behind each other.
    */
   readonly markWaitMs: number;
+  /** The caller's abort signal: a wait for the swap mark ends with `STOWAGE_ABORTED` once it aborts. */
+  readonly signal?: AbortSignal | undefined;
   readonly defer: (cleanup: Cleanup) => void;
 }
 
 /** The longest pause between two tries for the swap mark. */
 const LONGEST_MARK_PAUSE_MS = 200;
+/**
+ * A swap mark that is in use: held by a writer, or on its way out (a reader's probe still had it
+ * open when its writer closed it, so it is delete-pending until that probe closes).
+ */
+const MARK_TAKEN = ['NT_STATUS_OBJECT_NAME_COLLISION', 'NT_STATUS_DELETE_PENDING'];
 
 /** The name of the mark that says "a swap of `name` is in progress" (delete-on-close, so it never outlives its writer's connection). */
 export function swapMarkOf(name: string): string {
@@ -78,7 +85,8 @@ export type CommitOutcome = 'committed' | 'overtaken';
  *
  * @throws StowageError `STOWAGE_IS_A_DIRECTORY` (a directory took the name), `STOWAGE_BUSY` (the
  *   old file cannot be moved aside: it is open without `FILE_SHARE_DELETE`; or other writers'
- *   swaps of the name went on for `markWaitMs`); SmbError otherwise.
+ *   swaps of the name went on for `markWaitMs`), `STOWAGE_ABORTED` (the signal aborted while
+ *   waiting for them); SmbError otherwise.
  */
 export async function commitRename(
   connection: SmbConnection,
@@ -117,8 +125,10 @@ async function directoryAt(connection: SmbConnection, path: string): Promise<boo
 
 async function openMark(connection: SmbConnection, target: CommitTarget, settings: CommitSettings): Promise<Buffer> {
   const deadline = Date.now() + settings.markWaitMs;
-  let wait = Math.max(1, settings.firstDelayMs);
+  const signal = settings.signal;
+  let wait = Math.min(LONGEST_MARK_PAUSE_MS, Math.max(1, settings.firstDelayMs));
   for (;;) {
+    throwIfAborted(signal);
     try {
       const mark = await open(connection, {
         path: joinShare(target.parent, swapMarkOf(target.name)),
@@ -130,12 +140,14 @@ async function openMark(connection: SmbConnection, target: CommitTarget, setting
       return mark.fileId;
     } catch (error) {
       // Another writer is swapping the same name: wait for it, as long as the settings allow.
-      if (!hasStatus(error, 'NT_STATUS_OBJECT_NAME_COLLISION')) throw error;
+      if (!hasStatus(error, ...MARK_TAKEN)) throw error;
       const left = deadline - Date.now();
       if (left <= 0) {
         throw new StowageError('STOWAGE_BUSY', 'Other writers kept replacing this file', { cause: error, retryAfterMs: 1000 });
       }
-      await delay(Math.min(wait, left));
+      await delay(Math.min(wait, left), undefined, signal === undefined ? {} : { signal }).catch(() => {
+        throw abortedError(signal);
+      });
     }
     wait = Math.min(wait * 2, LONGEST_MARK_PAUSE_MS);
   }

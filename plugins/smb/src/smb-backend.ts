@@ -191,7 +191,7 @@ export class SmbBackend implements Backend {
   rename(from: string, to: string, options?: OperationOptions): Promise<BackendEntry> {
     return this.run('rename', from, options, false, (stored) => {
       const target = this.locate(to, 'rename', false);
-      return this.session.run(false, (connection) => moveFile(connection, stored, target, this.uploadSettings({})));
+      return this.session.run(false, (connection) => moveFile(connection, stored, target, this.uploadSettings({}, options?.signal)));
     });
   }
 
@@ -246,7 +246,7 @@ export class SmbBackend implements Backend {
         created.push(...(await ensureDirectories(connection, stored.segments.slice(0, -1))));
       };
       try {
-        return entryOf(stored.key, await upload(connection, stored, source, options, this.uploadSettings(context), prepareFolder));
+        return entryOf(stored.key, await upload(connection, stored, source, options, this.uploadSettings(context, options.signal), prepareFolder));
       } catch (error) {
         if (connection.alive) await removeCreated(connection, created);
         throw error;
@@ -264,7 +264,7 @@ export class SmbBackend implements Backend {
     };
   }
 
-  private uploadSettings(context: ErrorContext): UploadSettings {
+  private uploadSettings(context: ErrorContext, signal: AbortSignal | undefined): UploadSettings {
     return {
       verify: this.options.verifyWrites,
       window: Math.max(1, Math.floor(this.options.requestsInFlight / 2)),
@@ -272,6 +272,7 @@ export class SmbBackend implements Backend {
       firstDelayMs: this.options.renameRetryDelayMs,
       // Queued behind other writers of the same name: as long as one request may take.
       markWaitMs: this.options.operationTimeoutMs,
+      signal,
       defer: (cleanup) => this.session.defer(cleanup),
       context,
     };

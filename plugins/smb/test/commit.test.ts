@@ -77,7 +77,7 @@ await t.test('commits over files held open', sambaRequirement(), async (t) => {
     t.same(deferred, [], 'nothing was owed to a later connection');
   });
 
-  await t.test('a swap waits for another writer swapping the same name, up to markWaitMs, then is BUSY', async (t) => {
+  await t.test('a swap waits for another writer swapping the same name, up to markWaitMs, then is BUSY (or ABORTED)', async (t) => {
     const original = patternBytes(80_000, 15);
     await backend.write('queued.bin', [original]);
     const name = storedNameOf('queued.bin').name;
@@ -98,10 +98,21 @@ await t.test('commits over files held open', sambaRequirement(), async (t) => {
     t.ok(error.retryable, 'retryable');
     t.ok(Date.now() - started >= 400, 'it waited markWaitMs, not a number of tries');
     t.equal(sha256(await readFile(backend, 'queued.bin')), sha256(original), 'the old content is intact');
+    // A write whose caller gives up while it waits ends at once, not at markWaitMs (a minute here).
+    const controller = new AbortController();
+    const abandoned = upload(holder, target, [patternBytes(80_000, 18)], {}, { ...settings, markWaitMs: 60_000, signal: controller.signal }, async () => undefined);
+    await delay(150);
+    controller.abort();
+    await expectCode(abandoned, 'STOWAGE_ABORTED');
+    t.equal(sha256(await readFile(backend, 'queued.bin')), sha256(original), 'the old content is still intact');
     // The other writer's swap ends while this one waits: this one goes on and commits.
     const replacement = patternBytes(80_000, 17);
-    const waiting = upload(holder, target, [replacement], {}, { ...settings, markWaitMs: 10_000 }, async () => undefined);
+    let committed = false;
+    const waiting = upload(holder, target, [replacement], {}, { ...settings, markWaitMs: 60_000 }, async () => undefined).finally(() => {
+      committed = true;
+    });
     await delay(150);
+    t.notOk(committed, 'still waiting while the mark is held');
     await closeQuietly(holder, mark);
     await waiting;
     t.equal(sha256(await readFile(backend, 'queued.bin')), sha256(replacement), 'the waiting write committed');
