@@ -120,6 +120,46 @@ await t.test('commits over files held open', sambaRequirement(), async (t) => {
     await until(async () => (await privateFiles()).length === 0, 'the old file, partials and marks to go');
   });
 
+  await t.test('a swap mark on its way out (delete-pending while a probe holds it) is waited through too', async (t) => {
+    const original = patternBytes(60_000, 20);
+    await backend.write('pending.bin', [original]);
+    const name = storedNameOf('pending.bin').name;
+    const held = await open(holder, {
+      path: `commit\\${name}`,
+      access: Access.READ_DATA | Access.SYNCHRONIZE,
+      share: Share.ALL,
+      disposition: Disposition.OPEN,
+      options: CreateOption.NON_DIRECTORY_FILE,
+    });
+    // A reader's probe has the mark open when its writer closes it: the mark is delete-pending
+    // until the probe closes. Creating it meanwhile fails: Samba answers a name collision
+    // (checked: the test passes without NT_STATUS_DELETE_PENDING among the waited statuses),
+    // Windows NT_STATUS_DELETE_PENDING, which the wait accepts too.
+    const mark = await holdSwapMark(name);
+    const probe = await open(holder, {
+      path: `commit\\${swapMarkOf(name)}`,
+      access: Access.READ_ATTRIBUTES | Access.SYNCHRONIZE,
+      share: Share.ALL,
+      disposition: Disposition.OPEN,
+      options: CreateOption.NON_DIRECTORY_FILE,
+    });
+    await closeQuietly(holder, mark);
+    const target = new ShareLayout(['commit']).locate('pending.bin');
+    const settings = { verify: 'digest' as const, window: 4, attempts: 1, firstDelayMs: 5, markWaitMs: 60_000, defer: () => undefined, context: {} };
+    const replacement = patternBytes(60_000, 21);
+    let settled = false;
+    const waiting = upload(holder, target, [replacement], {}, settings, async () => undefined).finally(() => {
+      settled = true;
+    });
+    await delay(150);
+    t.notOk(settled, 'still waiting while the mark is delete-pending');
+    await closeQuietly(holder, probe.fileId);
+    await waiting;
+    t.equal(sha256(await readFile(backend, 'pending.bin')), sha256(replacement), 'then the swap went on');
+    await closeQuietly(holder, held.fileId);
+    await until(async () => (await privateFiles()).length === 0, 'the old file and the mark to go');
+  });
+
   await t.test('a lookup that meets a swap in progress waits for it instead of reporting the file missing', async (t) => {
     await writeFile(backend, 'swapped.txt', 'swapped');
     const name = storedNameOf('swapped.txt').name;
