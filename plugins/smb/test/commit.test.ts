@@ -36,6 +36,23 @@ await t.test('commits over files held open', sambaRequirement(), async (t) => {
     });
     return mark.fileId;
   };
+  /**
+   * Stores `bytes` at `key` and opens the file on the holder connection, sharing everything: a
+   * write on that same connection then cannot rename over it and must swap. Resolves the
+   * stored name and the handle.
+   */
+  const storeHeldForSwap = async (key: string, bytes: Uint8Array): Promise<{ name: string; held: Buffer }> => {
+    await backend.write(key, [bytes]);
+    const name = storedNameOf(key).name;
+    const opened = await open(holder, {
+      path: `commit\\${name}`,
+      access: Access.READ_DATA | Access.SYNCHRONIZE,
+      share: Share.ALL,
+      disposition: Disposition.OPEN,
+      options: CreateOption.NON_DIRECTORY_FILE,
+    });
+    return { name, held: opened.fileId };
+  };
 
   await t.test('a file being downloaded is replaced: the download keeps the old bytes, nothing is left behind', async (t) => {
     const before = patternBytes(2_000_000, 1);
@@ -79,17 +96,9 @@ await t.test('commits over files held open', sambaRequirement(), async (t) => {
 
   await t.test('a swap waits for another writer swapping the same name, up to markWaitMs, then is BUSY (or ABORTED)', async (t) => {
     const original = patternBytes(80_000, 15);
-    await backend.write('queued.bin', [original]);
-    const name = storedNameOf('queued.bin').name;
     // The target open on the upload's own connection forces the swap, and another writer's
     // mark is in place (held open, delete-on-close, as a swapping writer holds it).
-    const held = await open(holder, {
-      path: `commit\\${name}`,
-      access: Access.READ_DATA | Access.SYNCHRONIZE,
-      share: Share.ALL,
-      disposition: Disposition.OPEN,
-      options: CreateOption.NON_DIRECTORY_FILE,
-    });
+    const { name, held } = await storeHeldForSwap('queued.bin', original);
     const mark = await holdSwapMark(name);
     const target = new ShareLayout(['commit']).locate('queued.bin');
     const settings = { verify: 'digest' as const, window: 4, attempts: 1, firstDelayMs: 5, markWaitMs: 400, defer: () => undefined, context: {} };
@@ -116,21 +125,12 @@ await t.test('commits over files held open', sambaRequirement(), async (t) => {
     await closeQuietly(holder, mark);
     await waiting;
     t.equal(sha256(await readFile(backend, 'queued.bin')), sha256(replacement), 'the waiting write committed');
-    await closeQuietly(holder, held.fileId);
+    await closeQuietly(holder, held);
     await until(async () => (await privateFiles()).length === 0, 'the old file, partials and marks to go');
   });
 
   await t.test('a swap mark on its way out (delete-pending while a probe holds it) is waited through too', async (t) => {
-    const original = patternBytes(60_000, 20);
-    await backend.write('pending.bin', [original]);
-    const name = storedNameOf('pending.bin').name;
-    const held = await open(holder, {
-      path: `commit\\${name}`,
-      access: Access.READ_DATA | Access.SYNCHRONIZE,
-      share: Share.ALL,
-      disposition: Disposition.OPEN,
-      options: CreateOption.NON_DIRECTORY_FILE,
-    });
+    const { name, held } = await storeHeldForSwap('pending.bin', patternBytes(60_000, 20));
     // A reader's probe has the mark open when its writer closes it: the mark is delete-pending
     // until the probe closes. Creating it meanwhile fails: Samba answers a name collision
     // (checked: the test passes without NT_STATUS_DELETE_PENDING among the waited statuses),
@@ -156,7 +156,7 @@ await t.test('commits over files held open', sambaRequirement(), async (t) => {
     await closeQuietly(holder, probe.fileId);
     await waiting;
     t.equal(sha256(await readFile(backend, 'pending.bin')), sha256(replacement), 'then the swap went on');
-    await closeQuietly(holder, held.fileId);
+    await closeQuietly(holder, held);
     await until(async () => (await privateFiles()).length === 0, 'the old file and the mark to go');
   });
 
