@@ -4,9 +4,10 @@
 // --scenarios a,b and --subjects a,b (filters, for development); --cpu-prof (Stowage subjects
 // run under `node --cpu-prof`, profiles kept in benchmarks/results/profiles/<run>/);
 // --keep (keep the temporary work folder); --report / --no-report (write RESULTS.md; by default
-// only unfiltered runs with at least 3 rounds do). Progress goes to stderr; the summary of the
-// targets to stdout; the run's JSON to benchmarks/results/.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// only unfiltered runs with at least 3 rounds do); --render <run.json> (measure nothing: rewrite
+// RESULTS.md from a run's JSON, e.g. the last full run's after a quick run replaced it). Progress
+// goes to stderr; the summary of the targets to stdout; the run's JSON to benchmarks/results/.
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,7 +24,7 @@ import { findWrk } from './lib/wrk.mjs';
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 
 function parseArgs(argv) {
-  const options = { quick: false, repeats: 3, scenarios: undefined, subjects: undefined, cpuProf: false, keep: false, report: undefined };
+  const options = { quick: false, repeats: 3, scenarios: undefined, subjects: undefined, cpuProf: false, keep: false, report: undefined, render: undefined };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = () => {
@@ -39,6 +40,7 @@ function parseArgs(argv) {
     else if (arg === '--keep') options.keep = true;
     else if (arg === '--report') options.report = true;
     else if (arg === '--no-report') options.report = false;
+    else if (arg === '--render') options.render = value();
     else throw new Error(`unknown option ${arg} (see the top of benchmarks/run.mjs)`);
   }
   if (!Number.isInteger(options.repeats) || options.repeats < 1) throw new Error('--repeats must be a positive integer');
@@ -56,8 +58,20 @@ function headline(scenario, measurement) {
   return `${rate}, p99 ${measurement.latencyMs.p99?.toFixed(1) ?? '–'} ms, cpu ${measurement.cpuPercent?.toFixed(0)}%, rss ${measurement.peakRssMiB.toFixed(0)} MiB`;
 }
 
+/** `--render`: RESULTS.md from a run's JSON, measuring nothing. */
+function renderFrom(file) {
+  const run = JSON.parse(readFileSync(file, 'utf8'));
+  if (run.format !== 'stowage-bench/1') throw new Error(`${file} is not a run of this harness (format ${run.format})`);
+  writeFileSync(join(HERE, 'RESULTS.md'), renderReport(run));
+  process.stdout.write(`benchmarks/RESULTS.md rewritten from ${file} (${run.options.quick ? 'quick' : 'full'} run of ${run.startedAt})\n`);
+}
+
 async function main() {
   const options = parseArgs(process.argv.slice(2));
+  if (options.render !== undefined) {
+    renderFrom(options.render);
+    return;
+  }
   const started = new Date();
   const runName = started.toISOString().replace(/[:.]/g, '-');
   const wrk = findWrk();
