@@ -46,7 +46,6 @@ function scenarioTable(run, scenario) {
 }
 
 function describeScenario(scenario) {
-  if (scenario.kind === 'limits') return `machine limits: SHA-256 and write+fsync over ${scenario.bytes / 2 ** 20} MiB, loopback for ${scenario.seconds} s`;
   const bound = scenario.tool === 'wrk' ? `wrk -t1 -c${scenario.connections} -d${scenario.seconds}s` : `stream client, ${scenario.concurrency} concurrent, at most ${scenario.count} transfers or ${scenario.deadlineMs / 1000} s`;
   return `${scenario.kind} of ${scenario.fixture ?? `${scenario.size / 2 ** 20} MiB bodies`}: ${bound}`;
 }
