@@ -54,7 +54,7 @@ export interface CommitSettings {
    * before `STOWAGE_BUSY`: a time, not a count, since writers queue behind each other.
    */
   readonly markWaitMs: number;
-  /** The caller's abort signal: a wait for the swap mark ends with `STOWAGE_ABORTED` once it aborts. */
+  /** The caller's abort signal: the commit ends with `STOWAGE_ABORTED` once it aborts, before a rename and in any wait (to retry the rename, for the swap mark). */
   readonly signal?: AbortSignal | undefined;
   readonly defer: (cleanup: Cleanup) => void;
 }
@@ -86,7 +86,7 @@ export type CommitOutcome = 'committed' | 'overtaken';
  * @throws StowageError `STOWAGE_IS_A_DIRECTORY` (a directory took the name), `STOWAGE_BUSY` (the
  *   old file cannot be moved aside: it is open without `FILE_SHARE_DELETE`; or other writers'
  *   swaps of the name went on for `markWaitMs`), `STOWAGE_ABORTED` (the signal aborted while
- *   waiting for them); SmbError otherwise.
+ *   the rename waited to retry or for those swaps); SmbError otherwise.
  */
 export async function commitRename(
   connection: SmbConnection,
@@ -96,6 +96,7 @@ export async function commitRename(
 ): Promise<CommitOutcome> {
   let wait = settings.firstDelayMs;
   for (let attempt = 1; ; attempt++) {
+    throwIfAborted(settings.signal);
     try {
       await renameHandle(connection, fileId, target.path, true);
       return 'committed';
@@ -107,10 +108,17 @@ export async function commitRename(
       }
       if (attempt >= settings.attempts) break;
     }
-    await delay(wait);
+    await pause(wait, settings.signal);
     wait *= 2;
   }
   return swapIn(connection, fileId, target, settings);
+}
+
+/** Waits `ms`, or ends with `STOWAGE_ABORTED` as soon as `signal` aborts. */
+async function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  await delay(ms, undefined, signal === undefined ? {} : { signal }).catch(() => {
+    throw abortedError(signal);
+  });
 }
 
 async function directoryAt(connection: SmbConnection, path: string): Promise<boolean> {
@@ -145,9 +153,7 @@ async function openMark(connection: SmbConnection, target: CommitTarget, setting
       if (left <= 0) {
         throw new StowageError('STOWAGE_BUSY', 'Other writers kept replacing this file', { cause: error, retryAfterMs: 1000 });
       }
-      await delay(Math.min(wait, left), undefined, signal === undefined ? {} : { signal }).catch(() => {
-        throw abortedError(signal);
-      });
+      await pause(Math.min(wait, left), signal);
     }
     wait = Math.min(wait * 2, LONGEST_MARK_PAUSE_MS);
   }

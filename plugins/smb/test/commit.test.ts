@@ -129,6 +129,26 @@ await t.test('commits over files held open', sambaRequirement(), async (t) => {
     await until(async () => (await privateFiles()).length === 0, 'the old file, partials and marks to go');
   });
 
+  await t.test('a rename waiting to retry ends with ABORTED as soon as the write is aborted, the old bytes intact', async (t) => {
+    const original = patternBytes(50_000, 30);
+    // Held open on the upload's own connection, the target refuses the plain rename, which
+    // then waits firstDelayMs (30 s here) before its next try.
+    const { held } = await storeHeldForSwap('retrying.bin', original);
+    const target = new ShareLayout(['commit']).locate('retrying.bin');
+    const controller = new AbortController();
+    const settings = { verify: 'digest' as const, window: 4, attempts: 3, firstDelayMs: 30_000, markWaitMs: 60_000, defer: () => undefined, context: {}, signal: controller.signal };
+    const started = Date.now();
+    const abandoned = upload(holder, target, [patternBytes(50_000, 31)], {}, settings, async () => undefined);
+    await delay(200);
+    controller.abort();
+    await expectCode(abandoned, 'STOWAGE_ABORTED');
+    // Without the abort it would have waited 30 s and 60 s before the swap even began.
+    t.ok(Date.now() - started < 20_000, 'it did not sit out the retry pauses');
+    t.equal(sha256(await readFile(backend, 'retrying.bin')), sha256(original), 'the old content is intact');
+    await closeQuietly(holder, held);
+    await until(async () => (await privateFiles()).length === 0, 'no partial left behind');
+  });
+
   await t.test('a swap mark on its way out (delete-pending while a probe holds it) is waited through too', async (t) => {
     const { name, held } = await storeHeldForSwap('pending.bin', patternBytes(60_000, 20));
     // A reader's probe has the mark open when its writer closes it: the mark is delete-pending
