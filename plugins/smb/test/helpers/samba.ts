@@ -1,6 +1,6 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { accessSync, constants, openSync, closeSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, readlink, rm, writeFile } from 'node:fs/promises';
 import { createServer, connect } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -66,6 +66,32 @@ async function listening(port: number): Promise<boolean> {
   });
 }
 
+/**
+ * Whether the socket listening on 127.0.0.1:`port` belongs to process `pid` (Linux: the socket's
+ * inode in /proc/net/tcp among the process's descriptors). A port picked by {@link freePort} is
+ * free only until someone binds it: another process may have taken it before smbd did, and
+ * connecting to it would then reach that process instead.
+ */
+async function listenerOwnedBy(pid: number, port: number): Promise<boolean> {
+  const address = `0100007F:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+  const table = await readFile('/proc/net/tcp', 'utf8');
+  const inodes = new Set(
+    table
+      .split('\n')
+      .slice(1)
+      .map((line) => line.trim().split(/\s+/))
+      .filter((fields) => fields[1] === address && fields[3] === '0A')
+      .map((fields) => fields[9]),
+  );
+  const descriptors = await readdir(`/proc/${String(pid)}/fd`).catch(() => []);
+  for (const fd of descriptors) {
+    const link = await readlink(`/proc/${String(pid)}/fd/${fd}`).catch(() => '');
+    const inode = /^socket:\[(\d+)\]$/.exec(link)?.[1];
+    if (inode !== undefined && inodes.has(inode)) return true;
+  }
+  return false;
+}
+
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -74,6 +100,9 @@ function alive(pid: number): boolean {
     return false;
   }
 }
+
+/** Why a start of smbd failed that a start on another port may not. */
+const PORT_TAKEN = 'PORT_TAKEN';
 
 /** A private smbd on 127.0.0.1, with its own configuration, state and share in a temporary folder. */
 export interface SambaServer {
@@ -155,12 +184,11 @@ export async function startSamba(): Promise<SambaServer> {
   }
   const username = userInfo().username;
   const password = `pw-${Math.random().toString(36).slice(2)}`;
-  const port = await freePort();
+  let port = 0;
   const conf = join(directory, 'smb.conf');
-  await writeFile(conf, configuration(directory, port, username));
-  execFileSync(SMBPASSWD, ['-c', conf, '-a', '-s', username], { input: `${password}\n${password}\n`, stdio: ['pipe', 'ignore', 'pipe'] });
   let pid: number | undefined;
 
+  /** Starts smbd on `port`; `PORT_TAKEN` when smbd exited or another process answers there. */
   const start = async (): Promise<void> => {
     const log = openSync(join(directory, 'log', 'stdout.log'), 'a');
     const child = spawn(SMBD, [`--configfile=${conf}`, '--foreground', '--no-process-group', '--debug-stdout'], {
@@ -174,6 +202,11 @@ export async function startSamba(): Promise<SambaServer> {
     for (let waited = 0; !(await listening(port)); waited += 50) {
       if (waited > 15_000 || !alive(child.pid)) throw new Error(`smbd did not come up on port ${String(port)} (see ${directory}/log)`);
       await delay(50);
+    }
+    // Something answers: if it is not smbd, smbd could not bind the port (it logs that and
+    // runs on without a listener).
+    if (!(await listenerOwnedBy(child.pid, port))) {
+      throw Object.assign(new Error(`another process listens on port ${String(port)}`), { code: PORT_TAKEN });
     }
   };
 
@@ -201,7 +234,24 @@ export async function startSamba(): Promise<SambaServer> {
     }
   };
 
-  await start();
+  // smbd binds the port some time after freePort() let it go: if another process took it first,
+  // smbd exits (or never owns the listener), and a new port is tried.
+  for (let attempt = 1; ; attempt++) {
+    port = await freePort();
+    await writeFile(conf, configuration(directory, port, username));
+    if (attempt === 1) {
+      execFileSync(SMBPASSWD, ['-c', conf, '-a', '-s', username], { input: `${password}\n${password}\n`, stdio: ['pipe', 'ignore', 'pipe'] });
+    }
+    try {
+      await start();
+      break;
+    } catch (error) {
+      await kill();
+      if (attempt < 5 && (error as { code?: unknown }).code === PORT_TAKEN) continue;
+      await rm(directory, { recursive: true, force: true });
+      throw error;
+    }
+  }
   return {
     host: '127.0.0.1',
     port,
