@@ -2,26 +2,12 @@
 // newest full run committed in benchmarks/results.
 import { readdirSync, readFileSync } from 'node:fs';
 import t from 'tap';
+import { limit, ok } from './helpers/measurements.mjs';
 import { scenarios as planScenarios, SUBJECTS, TARGETS } from '../lib/plan.mjs';
 import { renderReport } from '../lib/report.mjs';
 import { evaluateTargets, summarize } from '../lib/summarize.mjs';
 
-const ok = (fields = {}) => ({
-  ok: true,
-  problems: [],
-  requests: 100,
-  seconds: 5,
-  requestsPerSecond: 1000,
-  mbPerSecond: 50,
-  latencyMs: { p50: 1.5, p99: 9 },
-  command: 'wrk -t1 -c32 -d5s http://127.0.0.1:1234/4k.bin',
-  cpuPercent: 80,
-  peakRssMiB: 90,
-  rssAtStartMiB: 85,
-  ...fields,
-});
 const failed = (problem) => ({ ok: false, problems: [problem] });
-const limit = (mbPerSecond) => ({ ok: true, mbPerSecond, command: 'node benchmarks/lib/limits.mjs' });
 const rps = (...values) => values.map((requestsPerSecond) => ok({ requestsPerSecond, mbPerSecond: requestsPerSecond / 250 }));
 const mbs = (...values) => values.map((mbPerSecond) => ok({ mbPerSecond }));
 /** The lines of a scenario's section, up to the next heading. */

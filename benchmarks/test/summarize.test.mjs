@@ -1,30 +1,12 @@
 // From per-round measurements (in the shape run.mjs and lib/measure.mjs produce) to spreads,
 // ratios within the run and the targets' verdicts.
 import t from 'tap';
+import { limit, ok } from './helpers/measurements.mjs';
 import { TARGETS } from '../lib/plan.mjs';
 import { evaluateTargets, metricOf, ratioOf, summarize } from '../lib/summarize.mjs';
 
-/** A successful transfer measurement, as `measureTransfer` resolves it. */
-const ok = (fields = {}) => ({
-  ok: true,
-  problems: [],
-  requests: 100,
-  seconds: 5,
-  requestsPerSecond: 1000,
-  mbPerSecond: 50,
-  latencyMs: { p50: 1.5, p99: 9 },
-  command: 'wrk -t1 -c32 -d5s http://127.0.0.1:1234/4k.bin',
-  cpuSeconds: 4,
-  cpuPercent: 80,
-  peakRssMiB: 90,
-  rssAtStartMiB: 85,
-  rssMethod: 'VmHWM after clear_refs',
-  ...fields,
-});
 /** A failed one: the load generator's numbers are still there, as `fromWrk` leaves them. */
 const failed = (problem, fields = {}) => ({ ...ok(fields), ok: false, problems: [problem] });
-/** A machine-limit measurement, as `measureLimit` resolves it. */
-const limit = (mbPerSecond) => ({ ok: true, mbPerSecond, command: 'node benchmarks/lib/limits.mjs' });
 const rps = (...values) => values.map((v) => (typeof v === 'number' ? ok({ requestsPerSecond: v }) : v));
 const mbs = (...values) => values.map((v) => (typeof v === 'number' ? ok({ mbPerSecond: v }) : v));
 const running = (...ids) => Object.fromEntries(ids.map((id) => [id, { id, label: id, status: 'running' }]));
