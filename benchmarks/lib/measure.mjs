@@ -44,11 +44,13 @@ export async function measureLimit(limitId, scenario, workDir) {
 
 /**
  * Measures a download or upload scenario against a started subject (`subject.pids()`,
- * `subject.url(path)`): resolves the metrics, with `ok: false` and the reasons when the load
- * generator saw errors, wrong sizes, or too little completed work.
+ * `subject.url(path)`, optionally `subject.threadRoles()`): resolves the metrics, with `ok: false`
+ * and the reasons when the load generator saw errors, wrong sizes, or too little completed work.
+ * `transfers` is the work done in whole bodies (requests for wrk, bytes moved over the body size
+ * for the stream client), what the CPU by thread is divided by.
  */
 export async function measureTransfer(scenario, subject, { wrk, fixture, uploadHeaders }) {
-  const watch = new ProcessWatch(subject.pids());
+  const watch = new ProcessWatch(subject.pids(), subject.threadRoles);
   watch.start();
   let load;
   try {
@@ -80,7 +82,9 @@ export async function measureTransfer(scenario, subject, { wrk, fixture, uploadH
     return { ok: false, problems: [String(error.message ?? error)] };
   }
   const server = watch.stop();
-  return { ...(scenario.tool === 'wrk' ? fromWrk(load, fixture) : fromStream(load, scenario)), ...server };
+  const metrics = scenario.tool === 'wrk' ? fromWrk(load, fixture) : fromStream(load, scenario);
+  const transfers = (metrics.mbPerSecond * metrics.seconds * 1e6) / (fixture?.size ?? scenario.size);
+  return { ...metrics, transfers, ...server };
 }
 
 function fromWrk(load, fixture) {

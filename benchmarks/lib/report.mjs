@@ -1,7 +1,8 @@
 // RESULTS.md, regenerated from one run's JSON: targets, per-scenario tables with spread and
 // ratios within the run, skipped subjects, machine, versions, commands and caveats.
-import { LIMITS } from './plan.mjs';
+import { LIMITS, TARGETS } from './plan.mjs';
 import { ratioOf } from './summarize.mjs';
+import { ROLES } from './thread-roles.mjs';
 
 /** Integers with separators from 100 up, else 3 significant digits. */
 function fmt(value) {
@@ -45,6 +46,48 @@ function scenarioTable(run, scenario) {
   return lines.join('\n');
 }
 
+const ROLE_ORDER = [ROLES.main, ROLES.pool, ROLES.platform, ROLES.other];
+/** Main thread first, then workers, libuv's pool, V8's threads, the unclassified, other processes. */
+function roleRank(role) {
+  const known = ROLE_ORDER.indexOf(role);
+  if (role === ROLES.main) return [0, role];
+  if (role.startsWith('worker ')) return [1, role];
+  if (known !== -1) return [known + 1, role];
+  return [ROLE_ORDER.length + 1, role];
+}
+const byRank = (a, b) => {
+  const [ra, na] = roleRank(a);
+  const [rb, nb] = roleRank(b);
+  return ra - rb || na.localeCompare(nb);
+};
+
+/**
+ * For each scenario with a missed target: the server CPU per body of the subjects those targets
+ * compare (and the plan's context subjects), split by thread; `[]` when the run recorded no CPU
+ * by thread (runs before it was measured).
+ */
+function timeSplits(run, missed) {
+  const sections = [];
+  for (const scenario of run.scenarios) {
+    const targets = missed.filter((t) => t.scenario === scenario.id);
+    if (targets.length === 0) continue;
+    const context = targets.flatMap((t) => TARGETS.find((planned) => planned.id === t.id)?.context ?? []);
+    const ids = [...new Set(targets.flatMap((t) => [t.numerator, t.denominator]).concat(context))].filter((id) => run.summary[scenario.id]?.[id]?.cpuMsPerTransfer);
+    if (ids.length === 0) continue;
+    const split = ids.map((id) => run.summary[scenario.id][id].cpuMsPerTransfer);
+    const roles = [...new Set(split.flatMap((s) => Object.keys(s.byRole)))].sort(byRank);
+    // Microseconds for small bodies, milliseconds for large ones.
+    const micro = Math.max(...split.map((s) => s.total.median ?? 0)) < 1;
+    const unit = micro ? 'µs' : 'ms';
+    const value = (ms) => (ms === undefined || ms === null ? '–' : fmt(micro ? ms * 1000 : ms));
+    const lines = [`| server CPU per ${scenario.kind === 'upload' ? 'upload' : 'download'} (${unit}) | ${ids.join(' | ')} |`, `|---|${ids.map(() => '---:').join('|')}|`];
+    for (const role of roles) lines.push(`| ${role} | ${split.map((s) => value(s.byRole[role] ?? 0)).join(' | ')} |`);
+    lines.push(`| **all threads**, median (min–max) | ${split.map((s) => `**${value(s.total.median)}** (${value(s.total.min)}–${value(s.total.max)})`).join(' | ')} |`);
+    sections.push({ scenario, targets, lines });
+  }
+  return sections;
+}
+
 function describeScenario(scenario) {
   const bound = scenario.tool === 'wrk' ? `wrk -t1 -c${scenario.connections} -d${scenario.seconds}s` : `stream client, ${scenario.concurrency} concurrent, at most ${scenario.count} transfers or ${scenario.deadlineMs / 1000} s`;
   return `${scenario.kind} of ${scenario.fixture ?? `${scenario.size / 2 ** 20} MiB bodies`}: ${bound}`;
@@ -62,7 +105,23 @@ export function renderReport(run) {
   );
   out.push('## Targets (issue 7)', '', targetsTable(run), '');
   const missed = run.targets.filter((t) => t.verdict === 'missed');
-  if (missed.length > 0) out.push(`Missed in this run: ${missed.length} of ${run.targets.length}. Where the time goes is in [README.md](README.md#where-stowage-falls-short) (profiles).`, '');
+  if (missed.length > 0) {
+    out.push(`Missed in this run: ${missed.length} of ${run.targets.length}. Where the time goes, measured in this run, is below; the profiles behind it (V8's and perf's) are in [README.md](README.md#where-stowage-falls-short).`, '');
+    const splits = timeSplits(run, missed);
+    out.push('## Where the time goes (missed targets)', '');
+    if (splits.length === 0) out.push('This run did not record the servers\' CPU by thread.', '');
+    else {
+      out.push(
+        'The servers\' CPU time (user + system, from `/proc/<pid>/task/<tid>/stat` around each measurement) per body moved, by thread, median over rounds. ' +
+          'The threads name themselves through a preload (`lib/thread-census.mjs`): the main thread; worker threads by script (`hash-worker.js`: the three digests; `writer-thread.js`: the SQLite catalog); ' +
+          'libuv\'s pool (file reads and writes, `fsync`, `rename`, `mkdir`); V8\'s platform threads (mostly garbage collection); nginx\'s processes as a whole. The kernel counts CPU time in clock ticks (usually 10 ms), so a share is exact to one tick per measurement; the medians of the parts need not add up to the median of the whole.',
+        '',
+      );
+      for (const { scenario, targets, lines } of splits) {
+        out.push(`### ${scenario.id}: ${targets.map((t) => `${t.text} ${ratioText(t.measured)}`).join('; ')}`, '', ...lines, '');
+      }
+    }
+  }
   out.push('## Machine limits', '', '| limit | MB/s |', '|---|---|');
   for (const limit of LIMITS) out.push(`| ${limit.label} | ${spreadText(run.summary.limits?.[limit.id]?.mbPerSecond)} |`);
   out.push('');
@@ -90,7 +149,7 @@ export function renderReport(run) {
     '- Each round runs every scenario against every subject once, in an order rotated by one subject per round, so slow phases of the shared machine spread over all subjects; every subject gets the same number of rounds.',
     '- Before the rounds each subject is checked (each fixture downloaded and its SHA-256 compared, the 100 MiB one in full runs only; four uploads accepted), which also warms it up. A subject that does not start or fails the check is listed as skipped and never given numbers. Every measured download is also checked for its exact length.',
     '- Small files: wrk with one thread (the server keeps the other core). Large bodies and uploads: `benchmarks/lib/stream-client.mjs` in its own process, bounded in count and time; upload bodies are unique per upload (no deduplication).',
-    '- Server CPU is user + system time of the server processes (all threads; for the X-Accel subjects nginx plus the app) over the measurement\'s wall time: 100% is one core. Peak RSS is VmHWM after resetting it through /proc/<pid>/clear_refs (summed over nginx master, workers and the app); it includes what the process kept resident from earlier measurements, shown as "at start". Stowage serves uploads from a second process (stowage-upload) so downloads are not measured on a heap shaped by 100 MiB uploads.',
+    '- Server CPU is user + system time of the server processes (all threads; for the X-Accel subjects nginx plus the app) over the measurement\'s wall time: 100% is one core. Peak RSS is VmHWM after resetting it through /proc/<pid>/clear_refs (summed over nginx master, workers and the app); it includes what the process kept resident from earlier measurements, shown as "at start". Stowage serves uploads from a second process (stowage-upload) so downloads are not measured on a heap shaped by 100 MiB uploads. Each thread\'s CPU time is read the same way, from /proc/<pid>/task/<tid>/stat, and named by the census the subjects\' threads write when they start (README.md, "CPU by thread").',
     '- Uploads are deleted after each measurement to bound disk use (Stowage\'s rows stay in its catalog).',
     '',
   );

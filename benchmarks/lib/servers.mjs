@@ -52,12 +52,13 @@ function track(child) {
 }
 
 /**
- * Starts a Node subject script with `settings` in BENCH_SUBJECT and resolves
- * `{ pid, port, pids(), stop() }`, or rejects with the reason it could not start.
+ * Starts a Node subject script with `settings` in BENCH_SUBJECT (and `env` added to the
+ * environment) and resolves `{ pid, port, pids(), stop() }`, or rejects with the reason it could
+ * not start.
  */
-export async function startNodeSubject(script, settings, { nodeArgs = [], timeoutMs = 20_000 } = {}) {
+export async function startNodeSubject(script, settings, { nodeArgs = [], env = {}, timeoutMs = 20_000 } = {}) {
   const child = spawn(process.execPath, [...nodeArgs, script], {
-    env: { ...process.env, BENCH_SUBJECT: JSON.stringify(settings), NODE_ENV: 'production' },
+    env: { ...process.env, ...env, BENCH_SUBJECT: JSON.stringify(settings), NODE_ENV: 'production' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const watched = track(child);

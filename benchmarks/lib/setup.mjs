@@ -6,14 +6,31 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { runJsonChild, streamClient } from './measure.mjs';
 import { writeNginxConfig } from './nginx.mjs';
 import { FIXTURES, SUBJECTS } from './plan.mjs';
 import { freePorts, startNginx, startNodeSubject } from './servers.mjs';
+import { readCensus, roleOf } from './thread-roles.mjs';
 
 const SUBJECTS_DIR = fileURLToPath(new URL('../subjects/', import.meta.url));
 const SEED = fileURLToPath(new URL('./seed-stowage.mjs', import.meta.url));
+const CENSUS = fileURLToPath(new URL('./thread-census.mjs', import.meta.url));
+
+/**
+ * What a Node subject needs in its environment to keep a thread census in `file`: the preload
+ * in NODE_OPTIONS (after any options already there), so worker threads run it too.
+ */
+function censusEnvironment(file) {
+  const preload = `--import=${JSON.stringify(pathToFileURL(CENSUS).href)}`;
+  return { NODE_OPTIONS: [process.env.NODE_OPTIONS, preload].filter(Boolean).join(' '), BENCH_THREAD_CENSUS: file };
+}
+
+/** `() => roleOf(pid, tid, comm)` over the census in `file` as it is when called. */
+const rolesFrom = (file) => () => {
+  const census = file === undefined ? new Map() : readCensus(file);
+  return (pid, tid, comm) => roleOf(census, pid, tid, comm);
+};
 
 /**
  * Writes the fixture files (random bytes) and starts seeding the Stowage store with them as
@@ -26,6 +43,7 @@ export async function prepareData(workDir) {
     catalogFile: join(workDir, 'store', 'catalog.db'),
     uploadsDir: join(workDir, 'uploads'),
     nginxDir: join(workDir, 'nginx'),
+    censusDir: join(workDir, 'census'),
   };
   for (const dir of Object.values(paths)) if (!dir.endsWith('.db')) mkdirSync(dir, { recursive: true });
   mkdirSync(join(workDir, 'store'), { recursive: true });
@@ -106,9 +124,20 @@ export async function startSubjects(selected, data, { nginx, cpuProfileDir }) {
       uploadDir,
     };
     const nodeArgs = cpuProfileDir !== undefined && definition.group === 'stowage' ? ['--cpu-prof', `--cpu-prof-dir=${join(cpuProfileDir, definition.id)}`] : [];
+    const census = join(data.censusDir, `${definition.id}.jsonl`);
     try {
-      const app = await startNodeSubject(join(SUBJECTS_DIR, definition.script), settings, { nodeArgs });
-      subjects.set(definition.id, { ...definition, status: 'running', app, uploadDir, pids: app.pids, ...urlsFor(definition, data, app.port), stop: app.stop });
+      const app = await startNodeSubject(join(SUBJECTS_DIR, definition.script), settings, { nodeArgs, env: censusEnvironment(census) });
+      subjects.set(definition.id, {
+        ...definition,
+        status: 'running',
+        app,
+        census,
+        uploadDir,
+        pids: app.pids,
+        threadRoles: rolesFrom(census),
+        ...urlsFor(definition, data, app.port),
+        stop: app.stop,
+      });
     } catch (error) {
       subjects.set(definition.id, { ...definition, status: 'skipped', reason: `did not start: ${error.message}` });
     }
@@ -160,6 +189,8 @@ export async function startSubjects(selected, data, { nginx, cpuProfileDir }) {
       status: 'running',
       app: app?.app,
       pids: () => [...proxy.pids(), ...(app === undefined ? [] : app.pids())],
+      // nginx kept no census: its processes are counted by their name.
+      threadRoles: rolesFrom(app?.census),
       ...urlsFor(definition, data, fronting?.listen ?? proxy.port),
       stop: async () => app?.stop(),
     });

@@ -1,6 +1,6 @@
 // From per-round measurements to what the report shows: spreads per subject, ratios within the
 // run (round by round) and the targets' verdicts.
-import { pairedRatios, round, spread } from './stats.mjs';
+import { median, pairedRatios, round, spread } from './stats.mjs';
 import { TARGETS } from './plan.mjs';
 
 const METRICS = ['requestsPerSecond', 'mbPerSecond', 'p50', 'p99', 'cpuPercent', 'peakRssMiB', 'rssAtStartMiB'];
@@ -12,7 +12,22 @@ export function metricOf(measurement, metric) {
   return measurement[metric] ?? null;
 }
 
-/** `{ [scenario]: { [subject]: { [metric]: spread, okRounds, failedRounds, problems } } }`. */
+/**
+ * The server's CPU per body moved (one request, upload or download), in milliseconds, over the
+ * successful rounds that recorded it: `total` is the spread of all its processes' CPU; `byRole`
+ * the median of each role's share (a role a round did not see counts 0 in it), rounded;
+ * `null` when no round recorded CPU by thread.
+ */
+export function cpuPerTransfer(rounds) {
+  const usable = rounds.filter((m) => m?.ok && m.threadCpuSeconds !== undefined && m.transfers > 0);
+  if (usable.length === 0) return null;
+  const roles = [...new Set(usable.flatMap((m) => Object.keys(m.threadCpuSeconds)))];
+  const total = spread(usable.map((m) => (m.cpuSeconds * 1000) / m.transfers));
+  const byRole = Object.fromEntries(roles.map((role) => [role, round(median(usable.map((m) => ((m.threadCpuSeconds[role] ?? 0) * 1000) / m.transfers)))]));
+  return { total: { min: round(total.min), median: round(total.median), max: round(total.max) }, byRole, rounds: usable.length };
+}
+
+/** `{ [scenario]: { [subject]: { [metric]: spread, okRounds, failedRounds, problems, cpuMsPerTransfer } } }`. */
 export function summarize(results) {
   const summary = {};
   for (const [scenarioId, bySubject] of Object.entries(results)) {
@@ -24,6 +39,7 @@ export function summarize(results) {
         entry[metric] = { min: round(s.min), median: round(s.median), max: round(s.max) };
       }
       entry.problems = [...new Set(rounds.flatMap((m) => m?.problems ?? []))].slice(0, 3);
+      entry.cpuMsPerTransfer = cpuPerTransfer(rounds);
       summary[scenarioId][subjectId] = entry;
     }
   }

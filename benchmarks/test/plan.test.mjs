@@ -41,6 +41,20 @@ t.test('every target references a scenario both modes run, and subjects that sce
   }
 });
 
+t.test("a target's context subjects exist and are measured in its scenario in both modes", async (t) => {
+  const withContext = TARGETS.filter((target) => target.context !== undefined);
+  t.ok(withContext.length > 0, 'the Express 4 KiB target shows the Express ceiling');
+  for (const target of withContext) {
+    t.ok(Array.isArray(target.context) && target.context.length > 0, `${target.id}: a non-empty list`);
+    for (const id of target.context) {
+      t.ok(SUBJECT_IDS.has(id), `${target.id}: ${id} exists`);
+      t.not(id, target.numerator, `${target.id}: ${id} is not already compared`);
+      t.not(id, target.denominator, `${target.id}: ${id} is not already compared`);
+      for (const [mode, list] of MODES) t.ok(list.find((s) => s.id === target.scenario)?.subjects.includes(id), `${target.id}: ${id} in ${target.scenario} (${mode})`);
+    }
+  }
+});
+
 t.test('target subjects exist; the fsync-write limit is the only denominator that is not a subject', async (t) => {
   for (const target of TARGETS) {
     t.ok(SUBJECT_IDS.has(target.numerator), `${target.id} numerator ${target.numerator}`);

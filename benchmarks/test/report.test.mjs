@@ -162,3 +162,70 @@ t.test('what a partial or older run lacks shows as such', async (t) => {
   t.ok(lines.some((line) => line.startsWith('| raw-upload (2 failed rounds: no upload completed within 60000 ms; the server died: x) | ')));
   t.ok(lines.includes('| 4 KiB download, node:http adapter vs raw createReadStream | download-4k | – | 1.25x (1.20–1.30) | **missed** |'));
 });
+
+/** smallRun with CPU by thread recorded in the scenarios of its two missed targets. */
+function runWithThreads() {
+  const run = smallRun();
+  const threads = (transfers, byRole) => ({ transfers, cpuSeconds: Object.values(byRole).reduce((a, b) => a + b, 0), threadCpuSeconds: byRole });
+  const add = (scenario, subject, rounds) => {
+    run.results[scenario][subject] = run.results[scenario][subject].map((m, i) => ({ ...m, ...rounds[i] }));
+  };
+  add('download-4k', 'stowage-http', [1, 2, 3].map(() => threads(50_000, { 'main thread': 2, 'V8 platform (GC, compiler)': 0.5 })));
+  add('download-4k', 'raw-stream', [1, 2, 3].map(() => threads(40_000, { 'main thread': 2, 'libuv pool (fs, crypto)': 1.2 })));
+  add('upload-100m-c1', 'stowage-upload', [threads(4, { 'main thread': 0.8, 'worker hash-worker.js': 0.76, 'libuv pool (fs, crypto)': 0.48 }), threads(4, { 'main thread': 1, 'worker hash-worker.js': 0.8, 'nginx processes': 0.2 }), threads(4, { 'main thread': 0.9, 'worker hash-worker.js': 0.78 })]);
+  run.summary = summarize(run.results);
+  return run;
+}
+
+t.test('missed targets get the CPU by thread of the subjects they compare, per scenario', async (t) => {
+  const lines = renderReport(runWithThreads()).split('\n');
+  t.ok(lines.includes('## Where the time goes (missed targets)'));
+  const start = lines.indexOf('### download-4k: 4 KiB download, node:http adapter vs raw createReadStream 1.25x (1.20–1.30)');
+  t.not(start, -1, 'a section per scenario, naming its missed targets and their figures');
+  t.strictSame(lines.slice(start + 2, start + 8), [
+    '| server CPU per download (µs) | stowage-http | raw-stream |',
+    '|---|---:|---:|',
+    '| main thread | 40 | 50 |',
+    '| libuv pool (fs, crypto) | 0 | 30 |',
+    '| V8 platform (GC, compiler) | 10 | 0 |',
+    '| **all threads**, median (min–max) | **50** (50–50) | **80** (80–80) |',
+  ]);
+  const upload = lines.indexOf('### upload-100m-c1: 100 MiB upload vs the naive hashed raw server 1.33x (1.27–1.40)');
+  t.not(upload, -1);
+  t.strictSame(lines.slice(upload + 2, upload + 9), [
+    '| server CPU per upload (ms) | stowage-upload |',
+    '|---|---:|',
+    '| main thread | 225 |',
+    '| worker hash-worker.js | 195 |',
+    '| libuv pool (fs, crypto) | 0 |',
+    '| nginx processes | 0 |',
+    '| **all threads**, median (min–max) | **500** (420–510) |',
+  ], 'raw-upload recorded no threads, so it has no column; ms for large bodies; processes last');
+  t.notOk(lines.some((line) => line.startsWith('### download-100m-c32')), 'no section for a scenario whose targets were met');
+});
+
+t.test('a missed target of a run without CPU by thread says so', async (t) => {
+  const report = renderReport(smallRun());
+  t.match(report, '## Where the time goes (missed targets)\n\nThis run did not record the servers\' CPU by thread.\n');
+  const noneMissed = smallRun();
+  noneMissed.targets = noneMissed.targets.map((target) => ({ ...target, verdict: target.verdict === 'missed' ? 'met' : target.verdict }));
+  t.notMatch(renderReport(noneMissed), 'Where the time goes');
+});
+
+t.test("the Express 4 KiB target shows Express's own ceiling beside the two adapters", async (t) => {
+  const run = smallRun();
+  const threads = (main) => [1, 2, 3].map(() => ok({ requestsPerSecond: 1000, transfers: 1000, cpuSeconds: main, threadCpuSeconds: { 'main thread': main } }));
+  const scenario = run.scenarios.find((s) => s.id === 'download-4k');
+  scenario.subjects = [...scenario.subjects, 'stowage-express', 'express-buffer'];
+  run.subjects.push(...['stowage-express', 'express-buffer'].map((id) => ({ id, label: label(id), status: 'running' })));
+  Object.assign(run.results['download-4k'], { 'stowage-http': threads(0.05), 'stowage-express': threads(0.15), 'express-buffer': threads(0.1) });
+  run.results['download-4k']['stowage-http'] = run.results['download-4k']['stowage-http'].map((m) => ({ ...m, requestsPerSecond: 3000 }));
+  run.summary = summarize(run.results);
+  run.targets = evaluateTargets(run.results, Object.fromEntries(run.subjects.map((s) => [s.id, s])));
+  t.equal(run.targets.find((target) => target.id === 'express-download-4k').verdict, 'missed');
+  const lines = renderReport(run).split('\n');
+  // raw-stream, the other side of the missed 4 KiB target, recorded no threads here: no column.
+  const head = lines.indexOf('| server CPU per download (µs) | stowage-http | stowage-express | express-buffer |');
+  t.not(head, -1, 'the context subject comes after the compared ones');
+  t.equal(lines[head + 2], '| main thread | 50 | 150 | 100 |');
+});

@@ -3,7 +3,7 @@
 import t from 'tap';
 import { limit, ok } from './helpers/measurements.mjs';
 import { TARGETS } from '../lib/plan.mjs';
-import { evaluateTargets, metricOf, ratioOf, summarize } from '../lib/summarize.mjs';
+import { cpuPerTransfer, evaluateTargets, metricOf, ratioOf, summarize } from '../lib/summarize.mjs';
 
 /** A failed one: the load generator's numbers are still there, as `fromWrk` leaves them. */
 const failed = (problem, fields = {}) => ({ ...ok(fields), ok: false, problems: [problem] });
@@ -166,4 +166,27 @@ t.test('evaluateTargets judges the exact median, not the rounded one it shows', 
   const judged = (stowage) => byId(evaluateTargets({ 'download-4k': { 'stowage-http': rps(stowage), 'raw-stream': rps(10000) } }, subjects), 'dl4k-vs-raw-stream');
   t.match(judged(14996), { verdict: 'missed', measured: { median: 1.5 } }, '1.4996x is shown as 1.5x and misses 1.5x');
   t.match(judged(15000), { verdict: 'met', measured: { median: 1.5 } });
+});
+
+t.test('cpuPerTransfer: CPU per body in ms, total spread and each role median, over rounds that recorded threads', async (t) => {
+  const rounds = [
+    ok({ transfers: 100, cpuSeconds: 0.5, threadCpuSeconds: { 'main thread': 0.3, 'worker hash-worker.js': 0.1 } }),
+    ok({ transfers: 200, cpuSeconds: 0.8, threadCpuSeconds: { 'main thread': 0.4, 'libuv pool (fs, crypto)': 0.2 } }),
+    ok({ transfers: 50, cpuSeconds: 0.4, threadCpuSeconds: { 'main thread': 0.2, 'worker hash-worker.js': 0.1 } }),
+    failed('wrk errors: timeout 3', { transfers: 10, cpuSeconds: 9, threadCpuSeconds: { 'main thread': 9 } }),
+    ok({ transfers: 100, cpuSeconds: 7 }),
+    ok({ transfers: 0, cpuSeconds: 1, threadCpuSeconds: { 'main thread': 1 } }),
+  ];
+  const split = cpuPerTransfer(rounds);
+  t.equal(split.rounds, 3, 'failed rounds, rounds without threads and rounds that moved nothing are left out');
+  t.strictSame(split.total, { min: 4, median: 5, max: 8 });
+  t.strictSame(split.byRole, { 'main thread': 3, 'worker hash-worker.js': 1, 'libuv pool (fs, crypto)': 0 }, 'a role a round did not see counts 0 there');
+  t.equal(cpuPerTransfer([ok(), failed('x')]), null, 'no round recorded CPU by thread');
+  t.equal(cpuPerTransfer([]), null);
+});
+
+t.test('summarize carries each subject’s CPU per transfer', async (t) => {
+  const summary = summarize({ s: { a: [ok({ transfers: 4, cpuSeconds: 0.01, threadCpuSeconds: { 'main thread': 0.008 } })], b: [ok()] } });
+  t.strictSame(summary.s.a.cpuMsPerTransfer, { total: { min: 2.5, median: 2.5, max: 2.5 }, byRole: { 'main thread': 2 }, rounds: 1 });
+  t.equal(summary.s.b.cpuMsPerTransfer, null);
 });
