@@ -77,12 +77,14 @@ async function main() {
   const wrk = findWrk();
   const nginx = findNginx();
   const environment = describeEnvironment({ wrk, nginx });
-  const selectedSubjects = SUBJECTS.filter((s) => options.subjects === undefined || options.subjects.includes(s.id));
-  const selectedIds = new Set(selectedSubjects.map((s) => s.id));
+  const selectedIds = new Set(SUBJECTS.filter((s) => options.subjects === undefined || options.subjects.includes(s.id)).map((s) => s.id));
   const scenarios = planScenarios(options.quick)
     .filter((s) => options.scenarios === undefined || options.scenarios.includes(s.id))
     .map((s) => ({ ...s, subjects: s.kind === 'limits' ? s.subjects : s.subjects.filter((id) => selectedIds.has(id)) }))
     .filter((s) => s.kind === 'limits' || s.subjects.length > 0);
+  // Only the subjects some selected scenario measures are started (--quick leaves some out).
+  const measuredIds = new Set(scenarios.flatMap((s) => (s.kind === 'limits' ? [] : s.subjects)));
+  const selectedSubjects = SUBJECTS.filter((s) => measuredIds.has(s.id));
   const notMeasured = wrk === undefined ? scenarios.filter((s) => s.tool === 'wrk').map((s) => `${s.id}: wrk is not installed`) : [];
   const measured = scenarios.filter((s) => !(s.tool === 'wrk' && wrk === undefined));
 

@@ -55,14 +55,18 @@ export const LIMITS = [
  */
 export function scenarios(quick) {
   const pick = (q, f) => (quick ? q : f);
+  // --quick downloads only with the subjects a target of that scenario compares (or shows beside
+  // one); the other baselines are context for full runs.
+  const compared = (scenario) => new Set(TARGETS.filter((target) => target.scenario === scenario).flatMap((target) => [target.numerator, target.denominator, ...(target.context ?? [])]));
+  const downloaders = (scenario, ids) => (quick ? ids.filter((id) => compared(scenario).has(id)) : ids);
   return [
     { id: 'limits', kind: 'limits', subjects: LIMITS.map((limit) => limit.id), bytes: pick(64, 512) * MiB, seconds: pick(0.25, 1.5) },
-    { id: 'download-4k', kind: 'download', tool: 'wrk', fixture: '4k.bin', connections: 32, seconds: pick(1, 5), subjects: downloadersOf('download-4k') },
+    { id: 'download-4k', kind: 'download', tool: 'wrk', fixture: '4k.bin', connections: 32, seconds: pick(1, 5), subjects: downloaders('download-4k', downloadersOf('download-4k')) },
     // --quick measures 1 MiB with the stream client (a bounded count instead of wrk's whole second).
     quick
-      ? { id: 'download-1m', kind: 'download', tool: 'stream', fixture: '1m.bin', concurrency: 8, count: 48, deadlineMs: 3000, subjects: DOWNLOADERS }
+      ? { id: 'download-1m', kind: 'download', tool: 'stream', fixture: '1m.bin', concurrency: 8, count: 48, deadlineMs: 3000, subjects: downloaders('download-1m', DOWNLOADERS) }
       : { id: 'download-1m', kind: 'download', tool: 'wrk', fixture: '1m.bin', connections: 8, seconds: 5, subjects: DOWNLOADERS },
-    { id: 'download-100m', kind: 'download', tool: 'stream', fixture: '100m.bin', concurrency: pick(2, 4), count: pick(2, 32), deadlineMs: pick(1000, 8000), subjects: DOWNLOADERS },
+    { id: 'download-100m', kind: 'download', tool: 'stream', fixture: '100m.bin', concurrency: pick(2, 4), count: pick(2, 32), deadlineMs: pick(1000, 8000), subjects: downloaders('download-100m', DOWNLOADERS) },
     {
       id: 'download-100m-c32',
       kind: 'download',

@@ -160,7 +160,7 @@ export function renderReport(run) {
     '- The stream client is Node: for the fastest subjects (nginx, cached buffers) it can be the bottleneck of large-body figures.',
     '- Stowage subjects do more per request than the baselines (catalog lookup, permission check, validators, Content-Disposition); uploads hash SHA-256 and SHA-1, fsync, rename and record a row; multer and tus do not hash or fsync.',
     '- The fixture files and the store are in the page cache: downloads measure the serving path, not the disk.',
-    ...(run.options.quick ? ['- This is a --quick run: 1-second wrk runs, the stream client for 1 MiB downloads, and few transfers per round; prefer a full run for decisions.'] : []),
+    ...(run.options.quick ? ['- This is a --quick run: 1-second wrk runs, the stream client for 1 MiB downloads, few transfers per round, and downloads only with the subjects the targets compare; prefer a full run for decisions.'] : []),
     '',
   );
   return out.join('\n');

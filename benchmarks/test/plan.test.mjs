@@ -147,3 +147,13 @@ t.test('every upload subject has an upload protocol and path; every download sub
   }
   for (const subject of SUBJECTS) t.ok(typeof subject.label === 'string' && subject.label.length > 0, `${subject.id} label`);
 });
+
+t.test('--quick downloads with exactly the subjects the targets of each scenario compare or show', async (t) => {
+  const full = new Map(scenarios(false).map((s) => [s.id, s]));
+  for (const scenario of scenarios(true).filter((s) => s.kind === 'download' && s.id !== 'download-100m-c32')) {
+    const named = new Set(TARGETS.filter((target) => target.scenario === scenario.id).flatMap((target) => [target.numerator, target.denominator, ...(target.context ?? [])]));
+    t.strictSame(scenario.subjects, full.get(scenario.id).subjects.filter((id) => named.has(id)), `${scenario.id}, in the full run's order`);
+  }
+  t.notOk(scenarios(true).some((s) => s.subjects.includes('nginx-static')), 'no target compares nginx-static: quick runs leave it out');
+  t.ok(scenarios(false).find((s) => s.id === 'download-4k').subjects.includes('nginx-static'), 'full runs keep it');
+});
