@@ -2,7 +2,7 @@
 // ratios within the run, skipped subjects, machine, versions, commands and caveats.
 import { LIMITS, TARGETS } from './plan.mjs';
 import { ratioOf } from './summarize.mjs';
-import { ROLES } from './thread-roles.mjs';
+import { ROLES, workerRole } from './thread-roles.mjs';
 
 /** Integers with separators from 100 up, else 3 significant digits. */
 function fmt(value) {
@@ -46,20 +46,15 @@ function scenarioTable(run, scenario) {
   return lines.join('\n');
 }
 
-const ROLE_ORDER = [ROLES.main, ROLES.pool, ROLES.platform, ROLES.other];
 /** Main thread first, then workers, libuv's pool, V8's threads, the unclassified, other processes. */
-function roleRank(role) {
-  const known = ROLE_ORDER.indexOf(role);
-  if (role === ROLES.main) return [0, role];
-  if (role.startsWith('worker ')) return [1, role];
-  if (known !== -1) return [known + 1, role];
-  return [ROLE_ORDER.length + 1, role];
-}
-const byRank = (a, b) => {
-  const [ra, na] = roleRank(a);
-  const [rb, nb] = roleRank(b);
-  return ra - rb || na.localeCompare(nb);
-};
+const RANK = new Map([
+  [ROLES.main, 0],
+  [ROLES.pool, 2],
+  [ROLES.platform, 3],
+  [ROLES.other, 4],
+]);
+const roleRank = (role) => RANK.get(role) ?? (role.startsWith(workerRole('')) ? 1 : 5);
+const byRank = (a, b) => roleRank(a) - roleRank(b) || a.localeCompare(b);
 
 /**
  * For each scenario with a missed target: the server CPU per body of the subjects those targets

@@ -70,9 +70,11 @@ export function readCensus(file) {
  */
 export function roleOf(census, pid, tid, comm) {
   const threads = census.get(pid);
-  if (threads === undefined || threads.main === undefined) return threads?.workers.has(tid) ? workerRole(threads.workers.get(tid)) : processRole(comm);
-  if (tid === threads.main) return ROLES.main;
+  if (threads === undefined) return processRole(comm);
   if (threads.workers.has(tid)) return workerRole(threads.workers.get(tid));
+  // Workers named themselves but the main thread wrote nothing: the rest cannot be told apart.
+  if (threads.main === undefined) return processRole(comm);
+  if (tid === threads.main) return ROLES.main;
   if (threads.pool.has(tid)) return ROLES.pool;
   if (threads.platform.has(tid)) return ROLES.platform;
   return ROLES.other;
