@@ -83,7 +83,10 @@ export class Staging {
       const path = join(this.path, entry.name);
       try {
         const stats = await this.fs.lstat(path);
-        if (stats.mtimeMs > before) continue;
+        // Compared in whole milliseconds, like `before`: a file modified within that millisecond
+        // is "at" it (its fractional mtime would otherwise count as after a `Date.now()` taken
+        // later in the same millisecond, and a sweep of age 0 would keep a file it should drop).
+        if (Math.floor(stats.mtimeMs) > before) continue;
         if (remove && stats.isDirectory()) await this.fs.rm(path, { recursive: true, force: true });
         else if (remove) await this.fs.unlink(path);
         names.push(entry.name);

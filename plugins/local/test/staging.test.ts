@@ -68,6 +68,20 @@ t.test('the startup sweep removes stale temp files and keeps fresh ones', async 
   t.same(readdirSync(staging(root)), []);
 });
 
+t.test('staleness is judged in whole milliseconds: a file modified within the cutoff millisecond is stale', async (t) => {
+  const root = t.testdir();
+  const backend = await createLocalBackend({ root });
+  const file = join(staging(root), 'same-ms.tmp');
+  writeFileSync(file, 'x');
+  // Modified 0.75 ms into the millisecond 1,700,000,000,123.
+  utimesSync(file, 1_700_000_000.12375, 1_700_000_000.12375);
+  t.ok(statSync(file).mtimeMs > 1_700_000_000_123, 'the file system keeps the fraction');
+  t.same(await backend.staleStagedWrites(new Date(1_700_000_000_122), { remove: false }), []);
+  t.same(await backend.staleStagedWrites(new Date(1_700_000_000_123), { remove: false }), ['.stowage/staging/same-ms.tmp']);
+  t.same(await backend.staleStagedWrites(new Date(1_700_000_000_123), { remove: true }), ['.stowage/staging/same-ms.tmp']);
+  t.same(readdirSync(staging(root)), []);
+});
+
 t.test('startup refuses a missing root when told not to create it, and a root that is a file', async (t) => {
   const base = t.testdir({ file: 'not a directory' });
   await t.rejects(createLocalBackend({ root: join(base, 'missing'), createRoot: false }), { code: 'STOWAGE_INVALID_CONFIG' });
